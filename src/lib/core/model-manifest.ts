@@ -1,0 +1,60 @@
+// The released-model manifest (models/manifest.json) is the only thing the app and the CLI
+// read to find, verify and feed a model: replacing a model means replacing files + manifest,
+// never code.
+//
+// Model I/O contract (every released ONNX graph follows it):
+//   input  `input.name`  float32 [1, 3, size, size], RGB, value = (pixel / 255 - mean[c]) / std[c]
+//   role "damage":    outputs.damage  [1, 1]  p(damage), sigmoid already applied
+//                     outputs.types   [1, 5]  per-type probabilities in DAMAGE_TYPES order
+//                     outputs.heatmap [1, 1, h, w] per-cell p(damage) (coarse, e.g. 7×7)
+//   role "embedding": outputs.embedding [1, dim] L2-normalised global embedding
+//                     outputs.patches   [1, gridH*gridW, patchDim] L2-normalised patch features,
+//                     row-major over the grid
+// One graph may carry both roles (one backbone pass feeds both heads).
+
+export type ModelRole = 'damage' | 'embedding';
+export type Precision = 'int8' | 'fp32';
+
+export interface ModelInputSpec {
+  name: string;
+  size: number;
+  layout: 'NCHW';
+  mean: [number, number, number];
+  std: [number, number, number];
+}
+
+export interface ModelOutputNames {
+  damage?: string;
+  types?: string;
+  heatmap?: string;
+  embedding?: string;
+  patches?: string;
+}
+
+export interface EmbeddingSpec {
+  dim: number;
+  patchDim: number;
+  patchGrid: [number, number];
+}
+
+export interface ModelEntry {
+  id: string;
+  version: string;
+  roles: ModelRole[];
+  precision: Precision;
+  file: string;
+  sha256: string;
+  bytes: number;
+  /** The entry the app and CLI load for its roles; the others are kept to measure against. */
+  default: boolean;
+  input: ModelInputSpec;
+  outputs: ModelOutputNames;
+  embedding?: EmbeddingSpec;
+  metrics?: Record<string, unknown>;
+  card?: string;
+}
+
+export interface ModelManifest {
+  schema: 1;
+  models: ModelEntry[];
+}
