@@ -1,0 +1,51 @@
+import type { DamageType, DamageTypeScores, Millis, Probability, ProductId, Verdict } from './types.ts';
+
+/** A coarse map over the analysed crop, row-major, values in [0, 1]. */
+export interface ScoreMap {
+  width: number;
+  height: number;
+  values: Float32Array;
+}
+
+export interface ProductMatch {
+  product: ProductId;
+  /** Similarity in [0, 1]; higher is more alike. */
+  score: number;
+}
+
+export interface QualityReport {
+  ok: boolean;
+  /** Why a re-take is needed, in words an associate understands ("image too blurry"). */
+  problems: string[];
+  sharpness: number;
+  meanLuma: number;
+}
+
+export interface CheckTimings {
+  preprocess: Millis;
+  inference: Millis;
+  gallery: Millis;
+  total: Millis;
+}
+
+/** Everything one check produced; the CLI's `inspect` line and the Check screen are views of it. */
+export interface CheckResult {
+  product: ProductId | null;
+  matches: ProductMatch[];
+  damage: Probability;
+  types: DamageTypeScores;
+  topType: DamageType;
+  heatmap: ScoreMap;
+  /** null when there is no gallery (or no references for the product) to compare with. */
+  anomaly: Probability | null;
+  anomalyMap: ScoreMap | null;
+  quality: QualityReport;
+  /** The fused probability that the item should be sidelined. */
+  score: Probability;
+  verdict: Verdict;
+  /** Plain-language reasons for the verdict, most important first. */
+  reasons: string[];
+  timings: CheckTimings;
+  /** Execution provider actually used ("webgpu", "wasm"), as reported by onnxruntime. */
+  provider: string;
+}
