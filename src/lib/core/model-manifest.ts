@@ -21,6 +21,11 @@ export interface ModelInputSpec {
   layout: 'NCHW';
   mean: [number, number, number];
   std: [number, number, number];
+  /**
+   * How a non-square image becomes the square input. Default "letterbox": the whole image,
+   * scaled to fit, padded with the mean colour (0 after normalisation). See core/preprocess.ts.
+   */
+  fit?: 'letterbox' | 'centre-crop';
 }
 
 export interface ModelOutputNames {

@@ -1,0 +1,164 @@
+// The in-memory gallery: products, their reference embeddings for identification, and their
+// reference patch features for comparison. The CLI fills it from a gallery folder (or a pack),
+// the app from IndexedDB; both then search it with exactly this code.
+//
+// One index holds vectors of ONE embedding model (named by its sha256): vectors of two model
+// versions live in different spaces and comparing them gives confident nonsense.
+import type { ProductMatch } from './check-result.ts';
+import { buildPatchMemory, type MemoryOptions, type PatchMemory } from './patch-anomaly.ts';
+import type { ProductId, ReferenceId } from './types.ts';
+import { VectorIndex, type VectorPrecision } from './vector-index.ts';
+
+export interface GalleryProduct {
+  id: ProductId;
+  name?: string;
+  barcodes?: string[];
+  /** Units in a pack (a broken set has fewer). */
+  units?: number;
+  /** Packaging version, e.g. "2026-09". */
+  version?: string;
+}
+
+export interface GalleryReference {
+  id: ReferenceId;
+  product: ProductId;
+  embedding: ArrayLike<number>;
+  /** gridH × gridW × patchDim, row-major. */
+  patches: ArrayLike<number>;
+  /** Grid cells showing the image rather than letterbox padding; absent = all. */
+  imageCells?: ArrayLike<boolean>;
+}
+
+export interface GallerySpec {
+  /** sha256 of the embedding model the vectors came from. */
+  model: string;
+  dim: number;
+  patchDim: number;
+  patchGrid: [number, number];
+  precision?: VectorPrecision;
+  memory?: MemoryOptions;
+}
+
+export interface GalleryMatch extends ProductMatch {
+  /** Cosine similarity in [-1, 1]; `score` is the same mapped to [0, 1] as (1 + cos) / 2. */
+  similarity: number;
+  /** The reference that matched best (to show beside the query). */
+  reference: ReferenceId;
+}
+
+export interface IdentifyOptions {
+  top?: number;
+  /** Only these products (a tote's expected items); unknown ids are ignored. */
+  candidates?: Iterable<ProductId>;
+}
+
+export class GalleryIndex {
+  readonly spec: GallerySpec;
+  private readonly vectors: VectorIndex;
+  private readonly productIds: ProductId[] = [];
+  private readonly productIndex = new Map<ProductId, number>();
+  private readonly productInfo = new Map<ProductId, GalleryProduct>();
+  private readonly referenceIds: ReferenceId[] = [];
+  private readonly patchesByProduct = new Map<ProductId, GalleryReference[]>();
+  private readonly memories = new Map<ProductId, PatchMemory>();
+
+  constructor(spec: GallerySpec) {
+    this.spec = spec;
+    this.vectors = new VectorIndex(spec.dim, spec.precision ?? 'float32');
+  }
+
+  get productCount(): number {
+    return this.productIds.length;
+  }
+
+  get referenceCount(): number {
+    return this.vectors.size;
+  }
+
+  get vectorBytes(): number {
+    return this.vectors.bytes;
+  }
+
+  products(): GalleryProduct[] {
+    return this.productIds.map((id) => this.productInfo.get(id) ?? { id });
+  }
+
+  product(id: ProductId): GalleryProduct | undefined {
+    return this.productInfo.get(id);
+  }
+
+  has(id: ProductId): boolean {
+    return this.productIndex.has(id);
+  }
+
+  addProduct(product: GalleryProduct): void {
+    this.groupOf(product.id);
+    this.productInfo.set(product.id, { ...this.productInfo.get(product.id), ...product });
+  }
+
+  addReference(ref: GalleryReference, model: string = this.spec.model): void {
+    if (model !== this.spec.model) {
+      throw new Error(`reference ${ref.id} was embedded with model ${model.slice(0, 12)}…, this gallery holds ${this.spec.model.slice(0, 12)}…; re-embed it`);
+    }
+    const [gh, gw] = this.spec.patchGrid;
+    if (ref.patches.length !== gh * gw * this.spec.patchDim) {
+      throw new RangeError(`reference ${ref.id} has ${ref.patches.length} patch values, expected ${gh}×${gw}×${this.spec.patchDim}`);
+    }
+    this.vectors.add(ref.embedding, this.groupOf(ref.product));
+    this.referenceIds.push(ref.id);
+    const list = this.patchesByProduct.get(ref.product) ?? [];
+    list.push(ref);
+    this.patchesByProduct.set(ref.product, list);
+    this.memories.delete(ref.product);
+  }
+
+  /** Products ranked by their best reference's similarity to the query embedding. */
+  identify(embedding: ArrayLike<number>, options: IdentifyOptions = {}): GalleryMatch[] {
+    if (this.vectors.size === 0) return [];
+    let groups: number[] | undefined;
+    if (options.candidates) {
+      groups = [];
+      for (const id of options.candidates) {
+        const g = this.productIndex.get(id);
+        if (g !== undefined) groups.push(g);
+      }
+      if (groups.length === 0) return [];
+    }
+    return this.vectors.searchGroups(embedding, options.top ?? 5, groups).map((hit) => ({
+      product: this.productIds[hit.group],
+      score: Math.min(1, Math.max(0, (1 + hit.similarity) / 2)),
+      similarity: hit.similarity,
+      reference: this.referenceIds[hit.row],
+    }));
+  }
+
+  referencesOf(product: ProductId): readonly GalleryReference[] {
+    return this.patchesByProduct.get(product) ?? [];
+  }
+
+  /** The product's patch memory (built on first use, then cached); null without references. */
+  memoryFor(product: ProductId): PatchMemory | null {
+    const cached = this.memories.get(product);
+    if (cached) return cached;
+    const refs = this.patchesByProduct.get(product);
+    if (!refs || refs.length === 0) return null;
+    const memory = buildPatchMemory(
+      refs.map((r) => ({ features: r.patches, valid: r.imageCells })),
+      this.spec.patchGrid,
+      this.spec.patchDim,
+      this.spec.memory,
+    );
+    this.memories.set(product, memory);
+    return memory;
+  }
+
+  private groupOf(id: ProductId): number {
+    let g = this.productIndex.get(id);
+    if (g === undefined) {
+      g = this.productIds.length;
+      this.productIds.push(id);
+      this.productIndex.set(id, g);
+    }
+    return g;
+  }
+}

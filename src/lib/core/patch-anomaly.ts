@@ -1,0 +1,261 @@
+// Compare an item with its product's pristine references, PatchCore-style (Roth et al. 2022):
+// every query patch feature is scored by its distance to the nearest patch in the product's
+// memory bank; damage, a spill or a missing unit produce patches unlike any reference patch.
+//
+// Memory: all reference patches, reduced by greedy k-centre coreset selection (computed on a
+// random projection for speed, as in the paper) to at most `maxPatches`, so a product with
+// hundreds of references still compares in milliseconds.
+//
+// Normalisation to [0, 1]: raw distances depend on the model and the product, so each memory
+// bank carries its own "normal" distance statistics, measured leave-one-reference-out: the
+// nearest-neighbour distance from a reference's patches to the memory built from the *other*
+// references (median and 99th percentile). A patch at distance d scores
+//     z = (d − median) / (p99 − median),   value = σ(4·(z − 1)),
+// so a patch as unusual as the rarest 1 % of pristine patches scores 0.5, a typical pristine
+// patch ≈ 0.02, and one twice as far out ≈ 0.98. The item's anomaly score is the same
+// function of the largest z over the map (one damaged patch is enough to matter).
+// With a single reference there is nothing to leave out; its patches are then compared with
+// the patches of the same image at least two cells away, a coarser stand-in that errs towards
+// larger normal distances (fewer false sidelines).
+import type { ScoreMap } from './check-result.ts';
+
+export interface NormalDistances {
+  median: number;
+  p99: number;
+}
+
+export interface PatchMemory {
+  dim: number;
+  /** count × dim, each row unit length. */
+  features: Float32Array;
+  count: number;
+  normal: NormalDistances;
+}
+
+export interface PatchSet {
+  /** gridH × gridW × dim, row-major over the grid. */
+  features: ArrayLike<number>;
+  /** Cells that show image rather than letterbox padding; absent = all. */
+  valid?: ArrayLike<boolean>;
+}
+
+export interface MemoryOptions {
+  maxPatches?: number;
+  /** Dimension of the random projection the coreset is chosen on. */
+  projectDim?: number;
+  seed?: number;
+}
+
+export const DEFAULT_MAX_PATCHES = 1024;
+
+/** Deterministic PRNG (mulberry32) so coresets, and thus scores, are reproducible. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function normaliseRows(src: ArrayLike<number>, rows: number, dim: number): Float32Array {
+  const out = new Float32Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    let n = 0;
+    for (let i = 0; i < dim; i++) n += src[r * dim + i] * src[r * dim + i];
+    n = Math.sqrt(n) || 1;
+    for (let i = 0; i < dim; i++) out[r * dim + i] = src[r * dim + i] / n;
+  }
+  return out;
+}
+
+function dot(a: Float32Array, ai: number, b: Float32Array, bi: number, dim: number): number {
+  let s = 0;
+  for (let i = 0; i < dim; i++) s += a[ai + i] * b[bi + i];
+  return s;
+}
+
+/** Euclidean distance between unit vectors from their dot product. */
+const unitDistance = (d: number) => Math.sqrt(Math.max(0, 2 - 2 * d));
+
+/**
+ * Greedy k-centre selection: repeatedly take the point farthest from everything chosen so far.
+ * Returns indices into the `count` rows of `features` (row-major, `dim` wide).
+ */
+export function greedyCoreset(features: Float32Array, count: number, dim: number, size: number, options: MemoryOptions = {}): Int32Array {
+  if (size >= count) return Int32Array.from({ length: count }, (_, i) => i);
+  const random = rng(options.seed ?? 1);
+  const pd = Math.min(dim, options.projectDim ?? 128);
+  let space = features;
+  let sd = dim;
+  if (pd < dim) {
+    // Johnson–Lindenstrauss: a Gaussian projection roughly preserves distances.
+    const proj = new Float32Array(dim * pd);
+    for (let i = 0; i < proj.length; i += 2) {
+      const u = Math.max(1e-12, random()), v = random();
+      const r = Math.sqrt(-2 * Math.log(u)) / Math.sqrt(pd);
+      proj[i] = r * Math.cos(2 * Math.PI * v);
+      if (i + 1 < proj.length) proj[i + 1] = r * Math.sin(2 * Math.PI * v);
+    }
+    space = new Float32Array(count * pd);
+    for (let r = 0; r < count; r++) {
+      for (let j = 0; j < pd; j++) {
+        let s = 0;
+        for (let i = 0; i < dim; i++) s += features[r * dim + i] * proj[i * pd + j];
+        space[r * pd + j] = s;
+      }
+    }
+    sd = pd;
+  }
+  const minDist = new Float32Array(count).fill(Infinity);
+  const chosen = new Int32Array(size);
+  let next = Math.floor(random() * count);
+  for (let c = 0; c < size; c++) {
+    chosen[c] = next;
+    minDist[next] = -1;
+    let far = -1, farDist = -Infinity;
+    for (let r = 0; r < count; r++) {
+      if (minDist[r] < 0) continue;
+      let d = 0;
+      for (let i = 0; i < sd; i++) {
+        const e = space[r * sd + i] - space[next * sd + i];
+        d += e * e;
+      }
+      if (d < minDist[r]) minDist[r] = d;
+      if (minDist[r] > farDist) {
+        farDist = minDist[r];
+        far = r;
+      }
+    }
+    if (far < 0) return chosen.slice(0, c + 1);
+    next = far;
+  }
+  return chosen;
+}
+
+function quantile(sorted: Float32Array, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/** Builds a product's memory bank from its references' patch features. */
+export function buildPatchMemory(references: PatchSet[], grid: [number, number], dim: number, options: MemoryOptions = {}): PatchMemory {
+  const cells = grid[0] * grid[1];
+  if (references.length === 0) throw new RangeError('a patch memory needs at least one reference');
+  const owner: number[] = [];
+  const cellOf: number[] = [];
+  const rows: number[] = [];
+  references.forEach((ref, r) => {
+    if (ref.features.length !== cells * dim) throw new RangeError(`reference ${r} has ${ref.features.length} patch values, expected ${cells}×${dim}`);
+    for (let c = 0; c < cells; c++) {
+      if (ref.valid && !ref.valid[c]) continue;
+      owner.push(r);
+      cellOf.push(c);
+      rows.push(r * cells + c);
+    }
+  });
+  const all = new Float32Array(rows.length * dim);
+  rows.forEach((src, i) => {
+    const f = references[Math.floor(src / cells)].features;
+    const base = (src % cells) * dim;
+    for (let k = 0; k < dim; k++) all[i * dim + k] = f[base + k];
+  });
+  const unit = normaliseRows(all, rows.length, dim);
+  const size = Math.min(rows.length, options.maxPatches ?? DEFAULT_MAX_PATCHES);
+  const picked = greedyCoreset(unit, rows.length, dim, size, options);
+  const features = new Float32Array(picked.length * dim);
+  picked.forEach((p, i) => features.set(unit.subarray(p * dim, (p + 1) * dim), i * dim));
+
+  const normal = normalDistances(unit, owner, cellOf, grid, dim, picked, references.length, options.seed ?? 1);
+  return { dim, features, count: picked.length, normal };
+}
+
+function normalDistances(
+  unit: Float32Array, owner: number[], cellOf: number[], grid: [number, number], dim: number,
+  memoryRows: Int32Array, referenceCount: number, seed: number,
+): NormalDistances {
+  const random = rng(seed + 7);
+  const n = owner.length;
+  const sampleSize = Math.min(n, 512);
+  // A fixed random sample of patches bounds the cost for products with many references.
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const dists = new Float32Array(sampleSize);
+  let m = 0;
+  for (let s = 0; s < sampleSize; s++) {
+    const p = order[s];
+    let best = -Infinity;
+    if (referenceCount > 1) {
+      for (let k = 0; k < memoryRows.length; k++) {
+        const q = memoryRows[k];
+        if (owner[q] === owner[p]) continue;
+        const d = dot(unit, p * dim, unit, q * dim, dim);
+        if (d > best) best = d;
+      }
+    } else {
+      const [, w] = grid;
+      const py = Math.floor(cellOf[p] / w), px = cellOf[p] % w;
+      for (let q = 0; q < n; q++) {
+        const qy = Math.floor(cellOf[q] / w), qx = cellOf[q] % w;
+        if (Math.max(Math.abs(qy - py), Math.abs(qx - px)) < 2) continue;
+        const d = dot(unit, p * dim, unit, q * dim, dim);
+        if (d > best) best = d;
+      }
+    }
+    if (best > -Infinity) dists[m++] = unitDistance(best);
+  }
+  const sorted = dists.slice(0, m).sort();
+  if (m === 0) return { median: 0.5, p99: 1 };
+  const median = quantile(sorted, 0.5);
+  // A floor on the spread keeps a memory of near-identical references from turning every
+  // bit of sensor noise into a maximal anomaly.
+  const p99 = Math.max(quantile(sorted, 0.99), median + 0.02);
+  return { median, p99 };
+}
+
+export interface AnomalyResult {
+  /** Normalised per-cell values in [0, 1] (padding cells 0). */
+  map: ScoreMap;
+  /** Raw nearest-neighbour distances per cell (padding cells NaN). */
+  distances: Float32Array;
+  /** Item anomaly in [0, 1], see the header comment. */
+  score: number;
+}
+
+export const normalisedAnomaly = (distance: number, normal: NormalDistances): number => {
+  const z = (distance - normal.median) / (normal.p99 - normal.median);
+  return 1 / (1 + Math.exp(-4 * (z - 1)));
+};
+
+/** Scores a query's patches against a product's memory bank. */
+export function scorePatches(query: PatchSet, grid: [number, number], memory: PatchMemory): AnomalyResult {
+  const [h, w] = grid;
+  const cells = h * w;
+  const dim = memory.dim;
+  if (query.features.length !== cells * dim) throw new RangeError(`query has ${query.features.length} patch values, expected ${cells}×${dim}`);
+  const unit = normaliseRows(query.features, cells, dim);
+  const distances = new Float32Array(cells).fill(NaN);
+  const values = new Float32Array(cells);
+  let worst = -Infinity;
+  for (let c = 0; c < cells; c++) {
+    if (query.valid && !query.valid[c]) continue;
+    let best = -Infinity;
+    for (let k = 0; k < memory.count; k++) {
+      const d = dot(unit, c * dim, memory.features, k * dim, dim);
+      if (d > best) best = d;
+    }
+    const dist = unitDistance(best);
+    distances[c] = dist;
+    values[c] = normalisedAnomaly(dist, memory.normal);
+    worst = Math.max(worst, dist);
+  }
+  const score = worst > -Infinity ? normalisedAnomaly(worst, memory.normal) : 0;
+  return { map: { width: w, height: h, values }, distances, score };
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { GalleryIndex } from '../../src/lib/core/gallery-index.ts';
+import { rng } from '../../src/lib/core/patch-anomaly.ts';
+import { productId, referenceId } from '../../src/lib/core/types.ts';
+
+const dim = 16, patchDim = 8, grid: [number, number] = [2, 2];
+const r = rng(4);
+const randomVec = (n: number) => Float32Array.from({ length: n }, () => r() * 2 - 1);
+const jitter = (v: Float32Array, amount: number) => v.map((x) => x + (r() - 0.5) * amount);
+
+describe('gallery index', () => {
+  const centres = ['apple', 'milk', 'oat', 'soy'].map((name) => ({ id: productId(name), centre: randomVec(dim) }));
+  const gallery = new GalleryIndex({ model: 'a'.repeat(64), dim, patchDim, patchGrid: grid });
+  for (const { id, centre } of centres) {
+    gallery.addProduct({ id, name: `${id} product`, units: 1 });
+    for (let k = 0; k < 3; k++) gallery.addReference({ id: referenceId(`${id}-${k}`), product: id, embedding: jitter(centre, 0.2), patches: randomVec(4 * patchDim) });
+  }
+
+  it('identifies the product whose references are nearest, scores in [0, 1] best first', () => {
+    const matches = gallery.identify(jitter(centres[2].centre, 0.2), { top: 3 });
+    expect(matches.map((m) => m.product)[0]).toBe('oat');
+    expect(matches).toHaveLength(3);
+    for (const m of matches) expect(m.score).toBeGreaterThanOrEqual(0), expect(m.score).toBeLessThanOrEqual(1);
+    expect(matches[0].score).toBeGreaterThan(matches[1].score);
+    expect(matches[0].reference).toMatch(/^oat-\d$/);
+  });
+
+  it('narrows identification to the candidate list', () => {
+    const matches = gallery.identify(jitter(centres[2].centre, 0.2), { top: 5, candidates: [productId('milk'), productId('soy'), productId('unknown')] });
+    expect(matches.map((m) => m.product).sort()).toEqual(['milk', 'soy']);
+    expect(gallery.identify(centres[0].centre, { candidates: [productId('unknown')] })).toEqual([]);
+  });
+
+  it('refuses vectors from another model version', () => {
+    expect(() => gallery.addReference({ id: referenceId('x'), product: productId('milk'), embedding: randomVec(dim), patches: randomVec(4 * patchDim) }, 'b'.repeat(64)))
+      .toThrow(/embedded with model bbbbbbbbbbbb…, this gallery holds aaaaaaaaaaaa…/);
+  });
+
+  it('builds and caches a patch memory per product', () => {
+    const m = gallery.memoryFor(productId('milk'));
+    expect(m?.count).toBe(12);
+    expect(gallery.memoryFor(productId('milk'))).toBe(m);
+    expect(gallery.memoryFor(productId('unknown'))).toBeNull();
+  });
+});

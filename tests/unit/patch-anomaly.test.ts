@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { buildPatchMemory, greedyCoreset, normalisedAnomaly, rng, scorePatches } from '../../src/lib/core/patch-anomaly.ts';
+
+// A stand-in for a CNN's patch features: each 8×8 cell of a grey image is described by a fixed
+// random projection of its (mean-removed) pixels plus its mean brightness. Structure, not
+// labels: similar-looking cells get similar features, as with a real backbone.
+const G = 8, CELL = 8, SIDE = G * CELL, DIM = 24;
+const projRand = rng(99);
+const projection = Float32Array.from({ length: CELL * CELL * DIM }, () => projRand() * 2 - 1);
+
+function features(image: Float32Array): Float32Array {
+  const out = new Float32Array(G * G * DIM);
+  for (let gy = 0; gy < G; gy++) for (let gx = 0; gx < G; gx++) {
+    const cell = new Float32Array(CELL * CELL);
+    let mean = 0;
+    for (let y = 0; y < CELL; y++) for (let x = 0; x < CELL; x++) {
+      const v = image[(gy * CELL + y) * SIDE + gx * CELL + x];
+      cell[y * CELL + x] = v;
+      mean += v / (CELL * CELL);
+    }
+    const base = (gy * G + gx) * DIM;
+    for (let d = 0; d < DIM - 1; d++) {
+      let s = 0;
+      for (let i = 0; i < CELL * CELL; i++) s += (cell[i] - mean) * projection[i * DIM + d];
+      out[base + d] = s / 8;
+    }
+    out[base + DIM - 1] = mean * 4;
+  }
+  return out;
+}
+
+/** A "package": diagonal stripes (its print) with sensor noise. */
+function pristine(seed: number): Float32Array {
+  const r = rng(seed);
+  return Float32Array.from({ length: SIDE * SIDE }, (_, i) => {
+    const x = i % SIDE, y = Math.floor(i / SIDE);
+    return (Math.floor((x + y) / 4) % 2 ? 0.8 : 0.3) + (r() - 0.5) * 0.05;
+  });
+}
+
+/** The same package with a block of a foreign texture (a tear showing the contents) pasted in. */
+function damaged(seed: number, gx: number, gy: number): Float32Array {
+  const img = pristine(seed);
+  const r = rng(seed + 1000);
+  for (let y = gy * CELL; y < (gy + 2) * CELL; y++) for (let x = gx * CELL; x < (gx + 2) * CELL; x++) img[y * SIDE + x] = r();
+  return img;
+}
+
+describe('patch anomaly', () => {
+  const references = [1, 2, 3, 4].map((s) => ({ features: features(pristine(s)) }));
+  const memory = buildPatchMemory(references, [G, G], DIM, { maxPatches: 64, seed: 5 });
+
+  it('keeps the memory within the requested size', () => {
+    expect(memory.count).toBe(64);
+    expect(memory.features.length).toBe(64 * DIM);
+    expect(memory.normal.p99).toBeGreaterThan(memory.normal.median);
+  });
+
+  it('scores a query identical to a reference low', () => {
+    const result = scorePatches(references[0], [G, G], memory);
+    expect(result.score).toBeLessThan(0.5);
+  });
+
+  it('scores a fresh pristine capture low', () => {
+    expect(scorePatches({ features: features(pristine(50)) }, [G, G], memory).score).toBeLessThan(0.5);
+  });
+
+  it('scores a query with a pasted foreign block high, and the map peaks inside the block', () => {
+    const result = scorePatches({ features: features(damaged(60, 5, 2)) }, [G, G], memory);
+    expect(result.score).toBeGreaterThan(0.9);
+    const peak = result.map.values.indexOf(Math.max(...result.map.values));
+    const px = peak % G, py = Math.floor(peak / G);
+    expect(px === 5 || px === 6).toBe(true);
+    expect(py === 2 || py === 3).toBe(true);
+    // Cells far from the block stay quiet.
+    expect(result.map.values[0 * G + 0]).toBeLessThan(0.5);
+    expect(result.map.values[7 * G + 1]).toBeLessThan(0.5);
+  });
+
+  it('ignores padding cells', () => {
+    const valid = Array.from({ length: G * G }, (_, i) => i % G < 4);
+    const result = scorePatches({ features: features(damaged(60, 5, 2)), valid }, [G, G], memory);
+    expect(result.score).toBeLessThan(0.5);
+    expect(Number.isNaN(result.distances[5])).toBe(true);
+    expect(result.map.values[2 * G + 5]).toBe(0);
+  });
+
+  it('normalises so that the 99th-percentile pristine distance scores 0.5', () => {
+    expect(normalisedAnomaly(memory.normal.p99, memory.normal)).toBeCloseTo(0.5, 6);
+    expect(normalisedAnomaly(memory.normal.median, memory.normal)).toBeLessThan(0.02);
+  });
+
+  it('works from a single reference', () => {
+    const single = buildPatchMemory([references[0]], [G, G], DIM);
+    expect(scorePatches({ features: features(pristine(70)) }, [G, G], single).score).toBeLessThan(0.5);
+    expect(scorePatches({ features: features(damaged(70, 1, 4)) }, [G, G], single).score).toBeGreaterThan(0.9);
+  });
+});
+
+describe('greedy coreset', () => {
+  it('covers every cluster of the data, unlike taking the first rows', () => {
+    // 4 tight clusters, 100 points each, stored cluster by cluster.
+    const r = rng(3);
+    const centres = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [-1, 0, 0]];
+    const pts = new Float32Array(400 * 3);
+    for (let i = 0; i < 400; i++) for (let d = 0; d < 3; d++) pts[i * 3 + d] = centres[Math.floor(i / 100)][d] + (r() - 0.5) * 0.01;
+    const picked = greedyCoreset(pts, 400, 3, 4);
+    expect(new Set(Array.from(picked, (i) => Math.floor(i / 100))).size).toBe(4);
+  });
+});
