@@ -20,7 +20,10 @@ describe('gallery index', () => {
     const matches = gallery.identify(jitter(centres[2].centre, 0.2), { top: 3 });
     expect(matches.map((m) => m.product)[0]).toBe('oat');
     expect(matches).toHaveLength(3);
-    for (const m of matches) expect(m.score).toBeGreaterThanOrEqual(0), expect(m.score).toBeLessThanOrEqual(1);
+    for (const m of matches) {
+      expect(m.score).toBeGreaterThanOrEqual(0);
+      expect(m.score).toBeLessThanOrEqual(1);
+    }
     expect(matches[0].score).toBeGreaterThan(matches[1].score);
     expect(matches[0].reference).toMatch(/^oat-\d$/);
   });
