@@ -1,0 +1,57 @@
+// Validates models/manifest.json before anything trusts it: a manifest that names no default
+// model for a role, or an entry without a hash, must fail loudly at start, not at first check.
+import type { ModelEntry, ModelManifest, ModelRole, Precision } from './model-manifest.ts';
+
+export class ManifestError extends Error {
+  constructor(message: string) {
+    super(`model manifest: ${message}`);
+    this.name = 'ManifestError';
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function checkEntry(e: unknown, i: number): ModelEntry {
+  if (!isObject(e)) throw new ManifestError(`models[${i}] is not an object`);
+  const where = `models[${i}] (${String(e.id ?? '?')})`;
+  for (const key of ['id', 'version', 'file', 'sha256'] as const) {
+    if (typeof e[key] !== 'string' || !e[key]) throw new ManifestError(`${where} lacks "${key}"`);
+  }
+  if (!/^[0-9a-f]{64}$/i.test(e.sha256 as string)) throw new ManifestError(`${where} has a malformed sha256`);
+  if (!(typeof e.bytes === 'number' && e.bytes > 0)) throw new ManifestError(`${where} lacks a positive "bytes"`);
+  if (!Array.isArray(e.roles) || e.roles.length === 0 || !e.roles.every((r) => r === 'damage' || r === 'embedding')) {
+    throw new ManifestError(`${where} has no valid "roles" (damage, embedding)`);
+  }
+  const input = e.input;
+  if (!isObject(input) || typeof input.name !== 'string' || !(typeof input.size === 'number' && input.size > 0)
+    || !Array.isArray(input.mean) || input.mean.length !== 3 || !Array.isArray(input.std) || input.std.length !== 3) {
+    throw new ManifestError(`${where} has an invalid "input" spec (name, size, mean[3], std[3])`);
+  }
+  if (!isObject(e.outputs)) throw new ManifestError(`${where} lacks "outputs"`);
+  if ((e.roles as string[]).includes('embedding')) {
+    const emb = e.embedding;
+    if (!isObject(emb) || !(typeof emb.dim === 'number') || !(typeof emb.patchDim === 'number') || !Array.isArray(emb.patchGrid)) {
+      throw new ManifestError(`${where} has the embedding role but no "embedding" spec (dim, patchDim, patchGrid)`);
+    }
+    if (typeof e.outputs.embedding !== 'string' || typeof e.outputs.patches !== 'string') throw new ManifestError(`${where} names no embedding/patches outputs`);
+  }
+  if ((e.roles as string[]).includes('damage') && (typeof e.outputs.damage !== 'string' || typeof e.outputs.types !== 'string')) {
+    throw new ManifestError(`${where} names no damage/types outputs`);
+  }
+  return e as unknown as ModelEntry;
+}
+
+export function parseManifest(json: unknown): ModelManifest {
+  if (!isObject(json)) throw new ManifestError('not a JSON object');
+  if (json.schema !== 1) throw new ManifestError(`unsupported schema ${String(json.schema)} (expected 1)`);
+  if (!Array.isArray(json.models)) throw new ManifestError('"models" is not a list');
+  return { schema: 1, models: json.models.map(checkEntry) };
+}
+
+/** The entry to load for a role: the default one, or the first of the asked precision. */
+export function entryFor(manifest: ModelManifest, role: ModelRole, precision?: Precision): ModelEntry {
+  const withRole = manifest.models.filter((m) => m.roles.includes(role));
+  const found = precision ? withRole.find((m) => m.precision === precision) : withRole.find((m) => m.default);
+  if (!found) throw new ManifestError(`no ${precision ?? 'default'} model for the "${role}" role`);
+  return found;
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { entryFor, parseManifest } from '../../src/lib/core/manifest-parse.ts';
+
+const entry = (over: Record<string, unknown> = {}) => ({
+  id: 'm', version: '1', roles: ['damage', 'embedding'], precision: 'int8', file: 'm.onnx', sha256: 'ab'.repeat(32), bytes: 10, default: true,
+  input: { name: 'input', size: 224, layout: 'NCHW', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
+  outputs: { damage: 'damage', types: 'types', heatmap: 'heatmap', embedding: 'embedding', patches: 'patches' },
+  embedding: { dim: 256, patchDim: 128, patchGrid: [7, 7] },
+  ...over,
+});
+
+describe('model manifest parsing', () => {
+  it('accepts a well-formed manifest and finds the default and fp32 entries per role', () => {
+    const m = parseManifest({ schema: 1, models: [entry(), entry({ id: 'm32', precision: 'fp32', default: false })] });
+    expect(entryFor(m, 'damage').id).toBe('m');
+    expect(entryFor(m, 'embedding', 'fp32').id).toBe('m32');
+  });
+
+  it.each([
+    [{ schema: 2, models: [] }, /unsupported schema 2/],
+    [{ schema: 1, models: [entry({ sha256: 'xyz' })] }, /models\[0\] \(m\) has a malformed sha256/],
+    [{ schema: 1, models: [entry({ bytes: 0 })] }, /lacks a positive "bytes"/],
+    [{ schema: 1, models: [entry({ embedding: undefined })] }, /no "embedding" spec/],
+    [{ schema: 1, models: [entry({ input: { name: 'input' } })] }, /invalid "input" spec/],
+    ['nope', /not a JSON object/],
+  ])('rejects %j with a clear reason', (json, message) => {
+    expect(() => parseManifest(json)).toThrow(message);
+  });
+
+  it('says which role has no default model', () => {
+    const m = parseManifest({ schema: 1, models: [entry({ roles: ['embedding'] })] });
+    expect(() => entryFor(m, 'damage')).toThrow('model manifest: no default model for the "damage" role');
+  });
+});
