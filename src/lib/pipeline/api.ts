@@ -4,7 +4,8 @@
 import type { CheckResult, ProductMatch } from '../core/check-result.ts';
 import type { RgbaImage } from '../core/image.ts';
 import type { ModelManifest } from '../core/model-manifest.ts';
-import type { ProductId } from '../core/types.ts';
+import type { GalleryIndex } from '../core/gallery-index.ts';
+import type { ProductId, ReferenceId } from '../core/types.ts';
 
 /** Fetches a file named in the manifest: fetch() in the browser, fs.readFile in Node. */
 export type ReadModelFile = (file: string) => Promise<Uint8Array>;
@@ -21,6 +22,19 @@ export interface ReferenceEmbedding {
   embedding: Float32Array;
   /** Patch features [gridH*gridW*patchDim], for comparing an item with its references. */
   patches: Float32Array;
+  /** Identifies the reference image (to show it beside a match); a generated id if absent. */
+  reference?: ReferenceId;
+  /** Grid cells that show the image rather than letterbox padding; absent = all. */
+  imageCells?: boolean[];
+}
+
+/** What `embed` returns for one image: the vectors a reference is stored with. */
+export interface ImageEmbedding {
+  embedding: Float32Array;
+  patches: Float32Array;
+  imageCells: boolean[];
+  /** sha256 of the embedding model: vectors of different models must never be compared. */
+  model: string;
 }
 
 export interface InspectOptions {
@@ -30,6 +44,24 @@ export interface InspectOptions {
   candidates?: ProductId[];
   top?: number;
   signal?: AbortSignal;
+  /** Search this gallery instead of the one set with setReferences/setGallery. */
+  gallery?: GalleryIndex;
+}
+
+export interface IdentifyResult {
+  matches: ProductMatch[];
+  ms: number;
+}
+
+/** The pipeline both callers hold (implemented by Inspector in ./inspector.ts). */
+export interface Pipeline {
+  inspect(image: RgbaImage, options?: InspectOptions): Promise<CheckResult>;
+  identify(image: RgbaImage, options?: InspectOptions): Promise<IdentifyResult>;
+  embed(image: RgbaImage, signal?: AbortSignal): Promise<ImageEmbedding>;
+  /** Replaces the gallery searched by default (the app's references from IndexedDB). */
+  setReferences(references: ReferenceEmbedding[]): void;
+  status(): ModelStatus[];
+  dispose(): Promise<void>;
 }
 
 export interface ModelStatus {

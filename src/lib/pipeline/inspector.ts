@@ -1,0 +1,251 @@
+// The pipeline behind every check, in the app's worker and in the CLI alike:
+// quality → preprocess → models → identify → compare with references → decide.
+import type { CheckResult, ProductMatch, ScoreMap } from '../core/check-result.ts';
+import { GalleryIndex } from '../core/gallery-index.ts';
+import type { RgbaImage } from '../core/image.ts';
+import { entryFor, parseManifest } from '../core/manifest-parse.ts';
+import type { ModelEntry } from '../core/model-manifest.ts';
+import { scorePatches } from '../core/patch-anomaly.ts';
+import { imageCells, preprocess, type ModelInput } from '../core/preprocess.ts';
+import { decide, DEFAULT_PROVISIONAL_THRESHOLDS, type ProvisionalThresholds } from '../core/provisional-fusion.ts';
+import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, type QualityThresholds } from '../core/quality.ts';
+import { DAMAGE_TYPES, millis, probability, referenceId, type DamageType, type DamageTypeScores, type ProductId } from '../core/types.ts';
+import type { VectorPrecision } from '../core/vector-index.ts';
+import { AbortedError, ModelError, ModelHost, type TensorData } from '../inference/index.ts';
+import type { IdentifyResult, ImageEmbedding, InspectOptions, ModelStatus, Pipeline, PipelineOptions, ReferenceEmbedding } from './api.ts';
+
+export interface InspectorOptions extends PipelineOptions {
+  thresholds?: ProvisionalThresholds;
+  quality?: QualityThresholds;
+  /** Storage of the default gallery's vectors (int8 = 4× smaller, see core/vector-index.ts). */
+  galleryPrecision?: VectorPrecision;
+}
+
+export class UnknownProductError extends Error {
+  constructor(readonly product: ProductId) {
+    super(`product "${product}" has no references in the gallery`);
+    this.name = 'UnknownProductError';
+  }
+}
+
+const now = () => performance.now();
+
+function checkAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new AbortedError();
+}
+
+export class Inspector implements Pipeline {
+  private readonly host: ModelHost;
+  private thresholds: ProvisionalThresholds;
+  private readonly qualityThresholds: QualityThresholds;
+  private readonly galleryPrecision: VectorPrecision;
+  private defaultGallery: GalleryIndex | null = null;
+
+  private constructor(options: InspectorOptions) {
+    this.host = new ModelHost(options.readFile, options.providers);
+    this.thresholds = options.thresholds ?? DEFAULT_PROVISIONAL_THRESHOLDS;
+    this.qualityThresholds = options.quality ?? DEFAULT_QUALITY_THRESHOLDS;
+    this.galleryPrecision = options.galleryPrecision ?? 'float32';
+  }
+
+  /** Loads the manifest's default damage and embedding models (verified, warmed up). */
+  static async create(options: InspectorOptions): Promise<Inspector> {
+    const inspector = new Inspector(options);
+    const manifest = parseManifest(options.manifest);
+    const damage = entryFor(manifest, 'damage');
+    const embedding = entryFor(manifest, 'embedding');
+    try {
+      await inspector.host.load(damage);
+      if (embedding !== damage) await inspector.host.load(embedding);
+    } catch (e) {
+      await inspector.host.releaseAll();
+      throw e;
+    }
+    return inspector;
+  }
+
+  /** Swaps in another model; on failure the current one stays (ModelError thrown). */
+  async loadModel(entry: ModelEntry, bytes?: Uint8Array): Promise<void> {
+    await this.host.load(entry, bytes);
+    this.defaultGallery = null;
+  }
+
+  setThresholds(thresholds: ProvisionalThresholds): void {
+    this.thresholds = thresholds;
+  }
+
+  status(): ModelStatus[] {
+    return this.host.status();
+  }
+
+  get embeddingModel(): ModelEntry {
+    return this.host.require('embedding').entry;
+  }
+
+  /** An empty gallery bound to the loaded embedding model. */
+  createGallery(precision: VectorPrecision = this.galleryPrecision): GalleryIndex {
+    const entry = this.embeddingModel;
+    const spec = entry.embedding;
+    if (!spec) throw new ModelError('manifest', `model ${entry.id} has the embedding role but no embedding spec`, entry.id);
+    return new GalleryIndex({ model: entry.sha256, dim: spec.dim, patchDim: spec.patchDim, patchGrid: spec.patchGrid, precision });
+  }
+
+  setGallery(gallery: GalleryIndex | null): void {
+    if (gallery && gallery.spec.model !== this.embeddingModel.sha256) {
+      throw new Error('the gallery was embedded with a different model than the one loaded');
+    }
+    this.defaultGallery = gallery;
+  }
+
+  setReferences(references: ReferenceEmbedding[]): void {
+    if (references.length === 0) {
+      this.defaultGallery = null;
+      return;
+    }
+    const gallery = this.createGallery();
+    references.forEach((r, i) => {
+      gallery.addProduct({ id: r.product });
+      gallery.addReference({
+        id: r.reference ?? referenceId(`${r.product}#${i}`),
+        product: r.product,
+        embedding: r.embedding,
+        patches: r.patches,
+        imageCells: r.imageCells,
+      });
+    });
+    this.defaultGallery = gallery;
+  }
+
+  async embed(image: RgbaImage, signal?: AbortSignal): Promise<ImageEmbedding> {
+    const { entry, session } = this.host.require('embedding');
+    const input = preprocess(image, entry.input);
+    const out = await session.run(input.data, input.dims, signal);
+    return this.readEmbedding(entry, out, input);
+  }
+
+  async identify(image: RgbaImage, options: InspectOptions = {}): Promise<IdentifyResult> {
+    const t0 = now();
+    const gallery = options.gallery ?? this.defaultGallery;
+    if (!gallery) return { matches: [], ms: now() - t0 };
+    const { embedding } = await this.embed(image, options.signal);
+    checkAborted(options.signal);
+    const matches = gallery.identify(embedding, { top: options.top ?? 5, candidates: options.candidates });
+    return { matches: matches.map(({ product, score }) => ({ product, score })), ms: now() - t0 };
+  }
+
+  async inspect(image: RgbaImage, options: InspectOptions = {}): Promise<CheckResult> {
+    const t0 = now();
+    const { signal } = options;
+    const gallery = options.gallery ?? this.defaultGallery;
+    if (options.product !== undefined && !gallery?.has(options.product)) throw new UnknownProductError(options.product);
+
+    const quality = assessQuality(image, this.qualityThresholds);
+    const damageModel = this.host.require('damage');
+    const embeddingModel = this.host.require('embedding');
+    const needEmbedding = gallery !== null && gallery.referenceCount > 0;
+    const damageInput = preprocess(image, damageModel.entry.input);
+    const sameGraph = damageModel === embeddingModel;
+    const embedInput = needEmbedding && !sameGraph ? preprocess(image, embeddingModel.entry.input) : damageInput;
+    const tPre = now();
+    checkAborted(signal);
+
+    const [damageOut, embedOut] = await Promise.all([
+      damageModel.session.run(damageInput.data, damageInput.dims, signal),
+      needEmbedding && !sameGraph ? embeddingModel.session.run(embedInput.data, embedInput.dims, signal) : Promise.resolve(null),
+    ]);
+    const tInfer = now();
+    checkAborted(signal);
+
+    const { damage, types, topType, heatmap } = this.readDamage(damageModel.entry, damageOut);
+    let product: ProductId | null = null;
+    let matches: ProductMatch[] = [];
+    let anomaly: number | null = null;
+    let anomalyMap: ScoreMap | null = null;
+    if (needEmbedding && gallery) {
+      const emb = this.readEmbedding(embeddingModel.entry, embedOut ?? damageOut, embedInput);
+      const ranked = gallery.identify(emb.embedding, { top: options.top ?? 5, candidates: options.candidates });
+      matches = ranked.map(({ product: p, score }) => ({ product: p, score }));
+      product = options.product ?? ranked[0]?.product ?? null;
+      const memory = product ? gallery.memoryFor(product) : null;
+      if (memory) {
+        checkAborted(signal);
+        const spec = embeddingModel.entry.embedding;
+        const result = scorePatches({ features: emb.patches, valid: emb.imageCells }, spec!.patchGrid, memory);
+        anomaly = result.score;
+        anomalyMap = result.map;
+      }
+    }
+    const tGallery = now();
+
+    const decision = decide({ quality, damage, types, topType, anomaly }, this.thresholds);
+    return {
+      product,
+      matches,
+      damage: probability(damage),
+      types,
+      topType,
+      heatmap,
+      anomaly: anomaly === null ? null : probability(anomaly),
+      anomalyMap,
+      quality,
+      score: decision.score,
+      verdict: decision.verdict,
+      reasons: decision.reasons,
+      timings: {
+        preprocess: millis(tPre - t0),
+        inference: millis(tInfer - tPre),
+        gallery: millis(tGallery - tInfer),
+        total: millis(now() - t0),
+      },
+      provider: damageModel.session.provider,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    this.defaultGallery = null;
+    await this.host.releaseAll();
+  }
+
+  private output(entry: ModelEntry, out: Record<string, TensorData>, name: string | undefined, what: string): TensorData {
+    const t = name ? out[name] : undefined;
+    if (!t) throw new ModelError('manifest', `model ${entry.id} produced no "${name ?? what}" output (${what})`, entry.id);
+    return t;
+  }
+
+  private readDamage(entry: ModelEntry, out: Record<string, TensorData>) {
+    const damage = this.output(entry, out, entry.outputs.damage, 'damage').data[0];
+    const typeValues = this.output(entry, out, entry.outputs.types, 'types').data;
+    if (typeValues.length !== DAMAGE_TYPES.length) {
+      throw new ModelError('manifest', `model ${entry.id} gives ${typeValues.length} damage types, expected ${DAMAGE_TYPES.length}`, entry.id);
+    }
+    const types = {} as DamageTypeScores;
+    let topType: DamageType = DAMAGE_TYPES[0];
+    DAMAGE_TYPES.forEach((t, i) => {
+      types[t] = probability(typeValues[i]);
+      if (typeValues[i] > typeValues[DAMAGE_TYPES.indexOf(topType)]) topType = t;
+    });
+    let heatmap: ScoreMap = { width: 1, height: 1, values: Float32Array.of(damage) };
+    const h = entry.outputs.heatmap ? out[entry.outputs.heatmap] : undefined;
+    if (h && h.dims.length === 4) {
+      heatmap = { width: h.dims[3], height: h.dims[2], values: Float32Array.from(h.data, (v) => Math.min(1, Math.max(0, v))) };
+    }
+    return { damage: probability(damage), types, topType, heatmap };
+  }
+
+  private readEmbedding(entry: ModelEntry, out: Record<string, TensorData>, input: ModelInput): ImageEmbedding {
+    const spec = entry.embedding;
+    if (!spec) throw new ModelError('manifest', `model ${entry.id} has no embedding spec`, entry.id);
+    const embedding = this.output(entry, out, entry.outputs.embedding, 'embedding').data;
+    const patches = this.output(entry, out, entry.outputs.patches, 'patches').data;
+    const [gh, gw] = spec.patchGrid;
+    if (embedding.length !== spec.dim || patches.length !== gh * gw * spec.patchDim) {
+      throw new ModelError('manifest', `model ${entry.id} output sizes (${embedding.length}, ${patches.length}) do not match its manifest embedding spec`, entry.id);
+    }
+    return {
+      embedding: Float32Array.from(embedding),
+      patches: Float32Array.from(patches),
+      imageCells: imageCells(input.placement, entry.input.size, spec.patchGrid),
+      model: entry.sha256,
+    };
+  }
+}

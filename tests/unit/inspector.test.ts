@@ -1,0 +1,116 @@
+// The pipeline end to end on the tiny fixture model (random weights, real onnxruntime-web):
+// what is checked is the plumbing — shapes, identification, comparison, verdict rules —
+// not the model's judgement, which the released-model tests cover.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { RgbaImage } from '../../src/lib/core/image.ts';
+import type { ModelManifest } from '../../src/lib/core/model-manifest.ts';
+import { productId } from '../../src/lib/core/types.ts';
+import { configureOrt } from '../../src/lib/inference/index.ts';
+import { Inspector, UnknownProductError } from '../../src/lib/pipeline/inspector.ts';
+
+const dir = new URL('../fixtures/tiny-model/', import.meta.url);
+const reference = JSON.parse(readFileSync(new URL('reference-io.json', dir), 'utf8'));
+const manifest: ModelManifest = {
+  schema: 1,
+  models: [{
+    id: 'tiny', version: '1', roles: ['damage', 'embedding'], precision: 'fp32', file: 'tiny.onnx',
+    sha256: reference.sha256, bytes: reference.bytes, default: true,
+    input: { name: 'input', size: 32, layout: 'NCHW', mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
+    outputs: { damage: 'damage', types: 'types', heatmap: 'heatmap', embedding: 'embedding', patches: 'patches' },
+    embedding: { dim: 8, patchDim: 8, patchGrid: [4, 4] },
+  }],
+};
+const readFile = async (file: string) => new Uint8Array(readFileSync(new URL(file, dir)));
+
+/** Distinct synthetic "products": stripes of a product-specific colour and period. */
+function productImage(kind: number, variant: number, width = 96, height = 96): RgbaImage {
+  const data = new Uint8ClampedArray(width * height * 4);
+  const colours = [[200, 40, 40], [40, 180, 60], [50, 60, 210]];
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+    const on = Math.floor((x + kind * y) / (4 + 3 * kind)) % 2 === 0;
+    const [r, g, b] = on ? colours[kind] : [235, 235, 225];
+    const n = ((x * 7 + y * 13 + variant * 31) % 9) - 4;
+    data.set([r + n, g + n, b + n, 255], (y * width + x) * 4);
+  }
+  return { width, height, data };
+}
+
+configureOrt({ numThreads: 1 });
+
+describe('Inspector on the fixture model', async () => {
+  const inspector = await Inspector.create({ manifest, readFile, providers: ['wasm'] });
+  const gallery = inspector.createGallery();
+  for (const kind of [0, 1, 2]) {
+    gallery.addProduct({ id: productId(`p${kind}`) });
+    for (const variant of [0, 1, 2]) {
+      const e = await inspector.embed(productImage(kind, variant));
+      gallery.addReference({ id: `p${kind}-${variant}` as never, product: productId(`p${kind}`), ...e }, e.model);
+    }
+  }
+
+  it('reports the loaded model and the provider it runs on', () => {
+    expect(inspector.status()).toEqual([expect.objectContaining({ id: 'tiny', sha256: reference.sha256, provider: 'wasm' })]);
+  });
+
+  it('embeds to the manifest sizes with unit-length vectors', async () => {
+    const e = await inspector.embed(productImage(1, 5));
+    expect(e.embedding.length).toBe(8);
+    expect(e.patches.length).toBe(16 * 8);
+    expect(Math.hypot(...e.embedding)).toBeCloseTo(1, 4);
+    expect(e.imageCells.every(Boolean)).toBe(true);
+    const wide = await inspector.embed(productImage(1, 5, 192, 48));
+    expect(wide.imageCells.filter(Boolean).length).toBeLessThan(16);
+  });
+
+  it('identifies an unseen capture of each product', async () => {
+    for (const kind of [0, 1, 2]) {
+      const { matches } = await inspector.identify(productImage(kind, 9), { gallery, top: 3 });
+      expect(matches[0].product).toBe(`p${kind}`);
+      expect(matches).toHaveLength(3);
+    }
+    const narrowed = await inspector.identify(productImage(0, 9), { gallery, candidates: [productId('p1'), productId('p2')] });
+    expect(narrowed.matches.map((m) => m.product).sort()).toEqual(['p1', 'p2']);
+  });
+
+  it('inspects: a complete result whose verdict follows the provisional rule', async () => {
+    const r = await inspector.inspect(productImage(2, 9), { gallery });
+    expect(r.product).toBe('p2');
+    expect(r.anomaly).not.toBeNull();
+    expect(r.anomalyMap?.values.length).toBe(16);
+    expect(r.heatmap.width * r.heatmap.height).toBe(16);
+    expect(Object.keys(r.types)).toEqual(['crush', 'tear', 'hole', 'deconstruction', 'spill']);
+    expect(r.quality.ok).toBe(true);
+    const fused = 1 - (1 - r.damage) * (1 - 0.5 * (r.anomaly ?? 0));
+    expect(r.score).toBeCloseTo(fused, 6);
+    expect(r.verdict).toBe(fused >= 0.5 ? 'sideline' : 'pass');
+    expect(r.timings.total).toBeGreaterThan(0);
+  });
+
+  it('asks for a retake on a 1×1 image instead of failing', async () => {
+    const r = await inspector.inspect({ width: 1, height: 1, data: new Uint8Array([1, 2, 3, 255]) }, { gallery });
+    expect(r.verdict).toBe('retake');
+    expect(r.reasons[0]).toMatch(/too small/);
+  });
+
+  it('checks without a gallery (no identification, no anomaly)', async () => {
+    const r = await inspector.inspect(productImage(0, 1));
+    expect(r.product).toBeNull();
+    expect(r.anomaly).toBeNull();
+    expect(r.score).toBeCloseTo(r.damage, 6);
+  });
+
+  it('rejects an unknown --product and honours an aborted signal', async () => {
+    await expect(inspector.inspect(productImage(0, 1), { gallery, product: productId('nope') })).rejects.toBeInstanceOf(UnknownProductError);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(inspector.inspect(productImage(0, 1), { gallery, signal: controller.signal })).rejects.toThrow(/cancelled/);
+  });
+
+  it('searches references set from the app (setReferences)', async () => {
+    const refs = await Promise.all([0, 1].map(async (kind) => ({ product: productId(`q${kind}`), ...(await inspector.embed(productImage(kind, 0))) })));
+    inspector.setReferences(refs);
+    const { matches } = await inspector.identify(productImage(1, 7));
+    expect(matches[0].product).toBe('q1');
+  });
+});
