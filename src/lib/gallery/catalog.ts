@@ -87,7 +87,7 @@ export interface NewReference {
   image: { mime: string; bytes: Uint8Array };
   thumbnail: { mime: string; bytes: Uint8Array };
   /** Present when the embedder ran at enrolment; otherwise the background re-embed fills it in. */
-  vectors?: { embedding: StoredTensor; patches: StoredTensor };
+  vectors?: { embedding: StoredTensor; patches: StoredTensor; imageCells?: boolean[] };
 }
 
 export async function addReference(db: GalleryDatabase, ref: NewReference): Promise<ReferenceRecord> {

@@ -45,7 +45,7 @@ export async function exportDeviceEnrollments(db: GalleryDatabase, options: Expo
       sourceDevice: r.sourceDevice,
       image: image.full,
       thumbnail: image.thumbnail,
-      ...(vectors ? { embedding: vectors.embedding, patches: vectors.patches } : {}),
+      ...(vectors ? { embedding: vectors.embedding, patches: vectors.patches, imageCells: vectors.imageCells } : {}),
     });
   }
   const products = await Promise.all([...productIds].map((id) => tx.objectStore('products').get(id)));
@@ -58,7 +58,7 @@ export async function exportDeviceEnrollments(db: GalleryDatabase, options: Expo
     createdAt: new Date().toISOString(),
     model: embedded > 0 ? model : null,
     products: products.filter((p) => p !== undefined).map(({ updatedAt: _u, ...p }) => p),
-    references: embedded > 0 ? references : references.map(({ embedding: _e, patches: _p, ...r }) => r),
+    references: embedded > 0 ? references : references.map(({ embedding: _e, patches: _p, imageCells: _c, ...r }) => r),
   };
   const { bytes, contentHash } = await encodePack(content, { precision: 'keep', signWith: options.signWith });
 

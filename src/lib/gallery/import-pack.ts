@@ -81,7 +81,7 @@ export async function importPack(db: GalleryDatabase, bytes: Uint8Array, options
     });
     images.push({ reference: r.id, full: r.image, thumbnail: r.thumbnail });
     if (r.embedding && r.patches && model) {
-      embeddings.push({ reference: r.id, product: r.product, model, embedding: r.embedding, patches: r.patches });
+      embeddings.push({ reference: r.id, product: r.product, model, embedding: r.embedding, patches: r.patches, imageCells: r.imageCells });
     }
   }
 

@@ -10,6 +10,7 @@ import { modelKey } from './schema.ts';
 export interface Vectors {
   embedding: Float32Array;
   patches: Float32Array;
+  imageCells?: boolean[];
 }
 
 export type EmbedImage = (image: { mime: string; bytes: Uint8Array }) => Promise<Vectors>;
@@ -30,10 +31,16 @@ export async function setActiveModel(db: GalleryDatabase, model: EmbeddingModelR
   return true;
 }
 
-export function toStored(v: Vectors, model: EmbeddingModelRef, precision: 'f32' | 'i8' = 'i8'): { embedding: StoredTensor; patches: StoredTensor } {
+export interface StoredVectors {
+  embedding: StoredTensor;
+  patches: StoredTensor;
+  imageCells?: boolean[];
+}
+
+export function toStored(v: Vectors, model: EmbeddingModelRef, precision: 'f32' | 'i8' = 'i8'): StoredVectors {
   const cells = model.patchGrid[0] * model.patchGrid[1];
   const make = precision === 'i8' ? quantizeRows : float32Tensor;
-  return { embedding: make(v.embedding, 1, model.dim), patches: make(v.patches, cells, model.patchDim) };
+  return { embedding: make(v.embedding, 1, model.dim), patches: make(v.patches, cells, model.patchDim), ...(v.imageCells ? { imageCells: v.imageCells } : {}) };
 }
 
 export async function pendingReferences(db: GalleryDatabase, model: EmbeddingModelRef): Promise<string[]> {

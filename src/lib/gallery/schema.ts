@@ -39,6 +39,7 @@ export interface EmbeddingRecord {
   model: string;
   embedding: StoredTensor;
   patches: StoredTensor;
+  imageCells?: boolean[];
 }
 
 export interface GalleryVersionRecord {

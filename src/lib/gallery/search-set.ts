@@ -1,7 +1,7 @@
 // What identification searches: the active model's vectors of every current (not superseded)
 // reference. References without vectors for that model are counted, not guessed at.
 import { toFloat32 } from '../core/gallery-pack/index.ts';
-import { productId } from '../core/types.ts';
+import { productId, referenceId } from '../core/types.ts';
 import type { ReferenceEmbedding } from '../pipeline/api.ts';
 import { getMeta, type GalleryDatabase } from './db.ts';
 import { modelKey } from './schema.ts';
@@ -27,7 +27,15 @@ export async function loadSearchSet(db: GalleryDatabase): Promise<SearchSet> {
   const references: ReferenceEmbedding[] = [];
   for (const r of current) {
     const v = vectors.get(r.id);
-    if (v) references.push({ product: productId(r.product), embedding: toFloat32(v.embedding), patches: toFloat32(v.patches) });
+    if (v) {
+      references.push({
+        product: productId(r.product),
+        reference: referenceId(r.id),
+        embedding: toFloat32(v.embedding),
+        patches: toFloat32(v.patches),
+        ...(v.imageCells ? { imageCells: v.imageCells } : {}),
+      });
+    }
   }
   return { references, pending: current.length - references.length, model: key };
 }

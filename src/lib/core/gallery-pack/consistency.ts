@@ -11,6 +11,7 @@ interface TensorShape {
 interface ReferenceShape {
   id: string;
   product: string;
+  imageCells?: { length: number };
   embedding?: TensorShape;
   patches?: TensorShape;
 }
@@ -43,6 +44,7 @@ export function checkConsistency(
       bad(`reference "${r.id}" embedding is ${r.embedding.rows}×${r.embedding.dim}, model ${model.id} gives 1×${model.dim}`);
     }
     const cells = model.patchGrid[0] * model.patchGrid[1];
+    if (r.imageCells && r.imageCells.length !== cells) bad(`reference "${r.id}" marks ${r.imageCells.length} image cells, the grid has ${cells}`);
     if (r.patches.rows !== cells || r.patches.dim !== model.patchDim) {
       bad(`reference "${r.id}" patches are ${r.patches.rows}×${r.patches.dim}, model ${model.id} gives ${cells}×${model.patchDim}`);
     }

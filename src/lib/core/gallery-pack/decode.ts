@@ -130,6 +130,7 @@ export async function decodePack(bytes: Uint8Array, options: VerifyOptions = {})
     ...(r.embedding && r.patches
       ? { embedding: tensor(r.embedding, `reference "${r.id}" embedding`), patches: tensor(r.patches, `reference "${r.id}" patches`) }
       : {}),
+    ...(r.imageCells ? { imageCells: Array.from(r.imageCells, (c) => c === '1') } : {}),
   }));
 
   return {

@@ -47,7 +47,7 @@ export async function encodePack(content: PackContent, options: EncodeOptions = 
   checkConsistency(
     content.model,
     content.products,
-    content.references.map((r, i) => ({ id: r.id, product: r.product, ...tensors[i] })),
+    content.references.map((r, i) => ({ id: r.id, product: r.product, imageCells: r.imageCells, ...tensors[i] })),
   );
 
   const parts: Uint8Array[] = [];
@@ -70,6 +70,7 @@ export async function encodePack(content: PackContent, options: EncodeOptions = 
     if (embedding && patches) {
       wire.embedding = addTensor(embedding);
       wire.patches = addTensor(patches);
+      if (r.imageCells) wire.imageCells = r.imageCells.map((c) => (c ? '1' : '0')).join('');
     }
     return wire;
   });

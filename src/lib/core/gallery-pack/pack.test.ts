@@ -34,6 +34,7 @@ const bodyStart = (bytes: Uint8Array) => {
 describe('gallery pack round trip', () => {
   it('returns exactly what was encoded, float32', async () => {
     const content = samplePack();
+    content.references[0].imageCells = [true, true, false, true, true, false];
     const { bytes, contentHash } = await encodePack(content);
     const decoded = await decodePack(bytes, { expectedModel: testModel });
     expect(decoded.contentHash).toBe(contentHash);
@@ -48,6 +49,7 @@ describe('gallery pack round trip', () => {
       expect(Array.from(r.thumbnail.bytes)).toEqual(Array.from(original.thumbnail.bytes));
       expect(Array.from(toFloat32(r.embedding!))).toEqual(Array.from(toFloat32(original.embedding!)));
       expect(Array.from(toFloat32(r.patches!))).toEqual(Array.from(toFloat32(original.patches!)));
+      expect(r.imageCells).toEqual(original.imageCells);
     }
   });
 
@@ -132,6 +134,9 @@ describe('gallery pack rejection', () => {
     await expect(encodePack({ ...samplePack(), references: [reference('x', 'nope', rand)] })).rejects.toThrow(/unknown product "nope"/);
     const wrongDim = { ...samplePack(), model: { ...testModel, dim: 16 } };
     await expect(encodePack(wrongDim)).rejects.toThrow(/embedding is 1×8/);
+    const cells = samplePack();
+    cells.references[0].imageCells = [true];
+    await expect(encodePack(cells)).rejects.toThrow(/marks 1 image cells/);
     const twice = samplePack();
     twice.references.push(twice.references[0]);
     await expect(encodePack(twice)).rejects.toThrow(/appears twice/);

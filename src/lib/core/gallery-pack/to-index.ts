@@ -14,7 +14,7 @@ export function galleryIndexFromPack(content: PackContent, spec: Partial<Pick<Ga
   }
   for (const r of content.references) {
     if (r.superseded || !r.embedding || !r.patches) continue;
-    index.addReference({ id: r.id, product: r.product, embedding: toFloat32(r.embedding), patches: toFloat32(r.patches) });
+    index.addReference({ id: r.id, product: r.product, embedding: toFloat32(r.embedding), patches: toFloat32(r.patches), imageCells: r.imageCells });
   }
   return index;
 }

@@ -49,6 +49,8 @@ export interface PackReference {
   embedding?: StoredTensor;
   /** [gridH*gridW, patchDim] patch features. */
   patches?: StoredTensor;
+  /** Grid cells showing the image rather than letterbox padding (row-major); absent = all. */
+  imageCells?: boolean[];
 }
 
 export interface PackContent {

@@ -90,6 +90,9 @@ function checkReference(v: unknown, path: string, partCount: number): void {
   str(checkPartRef(r.thumbnail, `${path}.thumbnail`, partCount), 'mime', `${path}.thumbnail`);
   if (r.embedding !== undefined) checkTensorRef(r.embedding, `${path}.embedding`, partCount);
   if (r.patches !== undefined) checkTensorRef(r.patches, `${path}.patches`, partCount);
+  if (r.imageCells !== undefined && (typeof r.imageCells !== 'string' || !/^[01]+$/.test(r.imageCells))) {
+    fail(`${path}.imageCells`, 'must be a string of 0s and 1s');
+  }
 }
 
 /** Shape only; hashes, sizes and cross-references are checked by the decoder. */

@@ -51,6 +51,8 @@ export interface WireReference {
   thumbnail: WireImageRef;
   embedding?: WireTensorRef;
   patches?: WireTensorRef;
+  /** imageCells as "1"/"0" per grid cell, row-major. */
+  imageCells?: string;
 }
 
 export interface WireManifest {

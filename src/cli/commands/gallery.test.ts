@@ -1,0 +1,115 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodePack } from '../../lib/core/gallery-pack/index.ts';
+import { galleryCommand } from './gallery.ts';
+
+let root: string;
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
+}
+
+async function photo(path: string, rgb: [number, number, number]) {
+  await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).jpeg().toFile(path);
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'intact-gallery-'));
+  await mkdir(join(root, 'gallery', 'oat-milk'), { recursive: true });
+  await mkdir(join(root, 'gallery', 'juice'), { recursive: true });
+  await photo(join(root, 'gallery', 'oat-milk', 'front.jpg'), [200, 180, 40]);
+  await photo(join(root, 'gallery', 'oat-milk', 'left-side.jpg'), [190, 170, 50]);
+  await photo(join(root, 'gallery', 'juice', 'a.jpg'), [250, 120, 0]);
+  await writeFile(join(root, 'gallery', 'oat-milk', 'product.json'), JSON.stringify({ name: 'Oat milk 1 l', barcodes: ['7394376616037'], units: 1, version: '2026-09' }));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('intact gallery build / verify', () => {
+  it('builds an images-only pack from the folder layout and verifies it', async () => {
+    const out = join(root, 'plain.intactpack');
+    const b = io();
+    expect(await galleryCommand(['build', join(root, 'gallery'), '-o', out, '--no-embed'], b.io)).toBe(0);
+    const summary = JSON.parse(b.out[0]);
+    expect(summary).toMatchObject({ products: 2, references: 3, model: null });
+
+    const { content, contentHash } = await decodePack(new Uint8Array(await readFile(out)));
+    expect(contentHash).toBe(summary.contentHash);
+    const oat = content.products.find((p) => p.id === 'oat-milk')!;
+    expect(oat).toMatchObject({ name: 'Oat milk 1 l', barcodes: ['7394376616037'], units: 1, packagingVersion: '2026-09' });
+    expect(content.products.find((p) => p.id === 'juice')!.name).toBe('juice');
+    const views = content.references.filter((r) => r.product === 'oat-milk').map((r) => r.view).sort();
+    expect(views).toEqual(['front', 'left']);
+    const original = await readFile(join(root, 'gallery', 'juice', 'a.jpg'));
+    expect(Buffer.from(content.references.find((r) => r.product === 'juice')!.image.bytes).equals(original)).toBe(true);
+    expect((await sharp(content.references[0].thumbnail.bytes).metadata()).width).toBeLessThanOrEqual(160);
+
+    const v = io();
+    expect(await galleryCommand(['verify', out], v.io)).toBe(0);
+    expect(JSON.parse(v.out[0])).toMatchObject({ ok: true, contentHash: summary.contentHash, references: 3, signer: null });
+  });
+
+  it('signs with a key file and verifies against the trusted public key', async () => {
+    const keyFile = join(root, 'signing.key');
+    const k = io();
+    expect(await galleryCommand(['keygen', '-o', keyFile], k.io)).toBe(0);
+    const { publicKey } = JSON.parse(k.out[0]);
+    const out = join(root, 'signed.intactpack');
+    expect(await galleryCommand(['build', join(root, 'gallery'), '-o', out, '--no-embed', '--sign-key', keyFile], io().io)).toBe(0);
+    expect(await galleryCommand(['verify', out, '--require-signature', '--trusted-key', publicKey], io().io)).toBe(0);
+    const other = io();
+    expect(await galleryCommand(['verify', out, '--trusted-key', 'ab'.repeat(32)], other.io)).toBe(2);
+    expect(other.err).toHaveLength(1);
+    expect(other.err[0]).toMatch(/untrusted-signer/);
+  });
+
+  it('exits 2 with one line for a tampered or truncated pack', async () => {
+    const out = join(root, 'victim.intactpack');
+    expect(await galleryCommand(['build', join(root, 'gallery'), '-o', out, '--no-embed'], io().io)).toBe(0);
+    const bytes = new Uint8Array(await readFile(out));
+    const tampered = bytes.slice();
+    tampered[bytes.length - 10] ^= 0xff;
+    await writeFile(join(root, 'tampered.intactpack'), tampered);
+    await writeFile(join(root, 'truncated.intactpack'), bytes.slice(0, bytes.length - 100));
+    for (const [file, reason] of [['tampered', /tampered/], ['truncated', /truncated/]] as const) {
+      const r = io();
+      expect(await galleryCommand(['verify', join(root, `${file}.intactpack`)], r.io)).toBe(2);
+      expect(r.err).toHaveLength(1);
+      expect(r.err[0]).toMatch(reason);
+    }
+  });
+
+  it('exits 2 on bad input and writes nothing', async () => {
+    await mkdir(join(root, 'broken', 'milk'), { recursive: true });
+    await writeFile(join(root, 'broken', 'milk', 'x.jpg'), 'not an image');
+    await mkdir(join(root, 'badjson', 'milk'), { recursive: true });
+    await photo(join(root, 'badjson', 'milk', 'a.jpg'), [1, 2, 3]);
+    await writeFile(join(root, 'badjson', 'milk', 'product.json'), '{"units": 0}');
+    const cases: [string[], RegExp][] = [
+      [['build', join(root, 'missing'), '-o', join(root, 'o1.intactpack'), '--no-embed'], /cannot read gallery folder/],
+      [['build', join(root, 'broken'), '-o', join(root, 'o2.intactpack'), '--no-embed'], /milk\/x.jpg is not a readable image/],
+      [['build', join(root, 'badjson'), '-o', join(root, 'o3.intactpack'), '--no-embed'], /"units" must be a whole number/],
+      [['build', join(root, 'gallery'), '--no-embed'], /-o <file>/],
+      [['build', join(root, 'gallery'), '-o', join(root, 'o4.intactpack'), '--no-embed', '--precision', 'f16'], /--precision/],
+      [['verify', join(root, 'nope.intactpack')], /cannot read/],
+      [['verify', join(root, 'gallery', 'juice', 'a.jpg')], /not-a-pack/],
+      [['frobnicate'], /unknown gallery command/],
+    ];
+    for (const [args, message] of cases) {
+      const r = io();
+      expect(await galleryCommand(args, r.io), args.join(' ')).toBe(2);
+      expect(r.err).toHaveLength(1);
+      expect(r.err[0]).toMatch(message);
+      expect(r.out).toHaveLength(0);
+    }
+    const left = (await readdir(root)).filter((f) => /^o\d|\.tmp$/.test(f));
+    expect(left).toEqual([]);
+  });
+});
