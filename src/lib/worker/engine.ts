@@ -1,0 +1,183 @@
+// The worker side of the protocol: owns the pipeline, runs one check at a time, honours
+// cancellation between stages, and turns every failure into a typed Outcome.
+import * as Comlink from 'comlink';
+import type { CheckResult } from '../core/check-result.ts';
+import type { RgbaImage } from '../core/image.ts';
+import type { ModelManifest } from '../core/model-manifest.ts';
+import type { InspectOptions, ModelStatus, PipelineOptions, ReadModelFile, ReferenceEmbedding } from '../pipeline/api.ts';
+import { decodeFrame } from './decode.ts';
+import { recallGoodModels, rememberGoodModels } from './last-good-model.ts';
+import type { CheckReply, CheckRequest, EngineConfig, EngineError, EngineInfo, InferenceWorkerApi, Outcome } from './messages.ts';
+
+/** What the worker needs from src/lib/pipeline; the real pipeline is injected by inference.worker.ts. */
+export interface CheckPipeline {
+  inspect(image: RgbaImage, options?: InspectOptions): Promise<CheckResult>;
+  status(): ModelStatus[];
+  setReferences(references: ReferenceEmbedding[]): void;
+  dispose(): Promise<void>;
+}
+
+export interface EngineDeps {
+  configure(config: EngineConfig): void;
+  createPipeline(options: PipelineOptions): Promise<CheckPipeline>;
+  /** Recognises the pipeline's "file does not match its sha256" failure. */
+  isIntegrityFailure(error: unknown): boolean;
+}
+
+const failure = (code: EngineError['code'], message: string, detail?: string) =>
+  ({ ok: false, error: { code, message, detail } }) as const;
+
+const CANCELLED = failure('cancelled', 'Check cancelled.');
+
+export class InferenceEngine implements InferenceWorkerApi {
+  #pipeline: CheckPipeline | null = null;
+  #info: EngineInfo | null = null;
+  #references: ReferenceEmbedding[] = [];
+  #running = new Map<number, AbortController>();
+  /** Checks run strictly one after another: one session run at a time. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: EngineDeps) {}
+
+  async init(config: EngineConfig): Promise<Outcome<EngineInfo>> {
+    return this.#serially(() => this.#init(config));
+  }
+
+  async #init(config: EngineConfig): Promise<Outcome<EngineInfo>> {
+    this.deps.configure(config);
+    const manifestUrl = new URL('manifest.json', config.modelBaseUrl).href;
+    let manifest: ModelManifest;
+    try {
+      const response = await fetch(manifestUrl, { cache: 'no-cache' });
+      if (!response.ok) throw new Error(`HTTP ${response.status} for ${manifestUrl}`);
+      manifest = (await response.json()) as ModelManifest;
+    } catch (error) {
+      return this.#keepPreviousOr(
+        failure('model-missing', 'No model is installed yet. Connect to the network once and reload the app.', String(error)),
+        'The model list could not be read; the model already loaded stays in use.',
+      );
+    }
+
+    const filesRead = new Map<string, Uint8Array>();
+    const readFile: ReadModelFile = async (file) => {
+      const response = await fetch(new URL(file, config.modelBaseUrl).href);
+      if (!response.ok) throw new Error(`HTTP ${response.status} for model file ${file}`);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      filesRead.set(file, bytes);
+      return bytes;
+    };
+
+    try {
+      const pipeline = await this.deps.createPipeline({ manifest, readFile, providers: config.providers });
+      await this.#install(pipeline, manifest, config, []);
+      await rememberGoodModels(manifest, filesRead).catch(() => undefined);
+      return { ok: true, value: this.#info as EngineInfo };
+    } catch (error) {
+      if (!this.deps.isIntegrityFailure(error)) {
+        return this.#keepPreviousOr(
+          failure('model-load-failed', 'The damage model could not be started on this device.', String(error)),
+          'A new model could not be started; the model already loaded stays in use.',
+        );
+      }
+      const integrity = failure(
+        'model-integrity',
+        'The model file is damaged (it does not match its checksum), so it was not used. Reconnect and reload to download it again.',
+        String(error),
+      );
+      if (this.#pipeline) return this.#keepPreviousOr(integrity, 'A downloaded model update was damaged and was not used; the previous model stays in use.');
+      return this.#fallBackToLastGood(config, manifest, integrity);
+    }
+  }
+
+  async #fallBackToLastGood(config: EngineConfig, rejected: ModelManifest, integrity: ReturnType<typeof failure>): Promise<Outcome<EngineInfo>> {
+    const previous = await recallGoodModels().catch(() => null);
+    if (!previous || JSON.stringify(previous.manifest) === JSON.stringify(rejected)) return integrity;
+    try {
+      const pipeline = await this.deps.createPipeline({ ...previous, providers: config.providers });
+      await this.#install(pipeline, previous.manifest, config, ['A downloaded model update was damaged and was not used; the previous model is in use.']);
+      return { ok: true, value: this.#info as EngineInfo };
+    } catch {
+      return integrity;
+    }
+  }
+
+  async #install(pipeline: CheckPipeline, manifest: ModelManifest, config: EngineConfig, notices: string[]): Promise<void> {
+    const previous = this.#pipeline;
+    pipeline.setReferences(this.#references);
+    this.#pipeline = pipeline;
+    const models = pipeline.status();
+    this.#info = {
+      models,
+      provider: models[0]?.provider ?? 'unknown',
+      crossOriginIsolated: self.crossOriginIsolated,
+      numThreads: config.numThreads,
+      damageInputFit: manifest.models.find((m) => m.default && m.roles.includes('damage'))?.input.fit ?? 'letterbox',
+      notices,
+    };
+    if (previous && previous !== pipeline) await previous.dispose().catch(() => undefined);
+  }
+
+  #keepPreviousOr(error: ReturnType<typeof failure>, notice: string): Outcome<EngineInfo> {
+    if (!this.#pipeline || !this.#info) return error;
+    this.#info = { ...this.#info, notices: [notice] };
+    return { ok: true, value: this.#info };
+  }
+
+  async check(request: CheckRequest): Promise<Outcome<CheckReply>> {
+    const controller = new AbortController();
+    this.#running.set(request.id, controller);
+    try {
+      return await this.#serially(() => this.#check(request, controller.signal));
+    } finally {
+      this.#running.delete(request.id);
+    }
+  }
+
+  async #check(request: CheckRequest, signal: AbortSignal): Promise<Outcome<CheckReply>> {
+    if (signal.aborted) return closeAnd(request.image, CANCELLED);
+    const pipeline = this.#pipeline;
+    if (!pipeline) return closeAnd(request.image, failure('not-ready', 'The checker has no model loaded yet.'));
+    const decoded = await decodeFrame(request.image).catch((error: unknown) =>
+      failure('decode-failed', 'This photo could not be opened. Take or choose another photo.', String(error)),
+    );
+    if (!decoded.ok) return decoded;
+    const { image, preview, ...sizes } = decoded.value;
+    if (signal.aborted) return closeAnd(preview, CANCELLED);
+    try {
+      const result = await pipeline.inspect(image, {
+        product: request.product,
+        candidates: request.candidates,
+        top: request.top,
+        signal,
+      });
+      if (signal.aborted) return closeAnd(preview, CANCELLED);
+      return Comlink.transfer({ ok: true, value: { result, preview, ...sizes } }, [preview]);
+    } catch (error) {
+      if (signal.aborted) return closeAnd(preview, CANCELLED);
+      return closeAnd(preview, failure('inference-failed', 'The check failed on this photo. Try again.', String(error)));
+    }
+  }
+
+  cancel(id: number): void {
+    this.#running.get(id)?.abort();
+  }
+
+  async setReferences(references: ReferenceEmbedding[]): Promise<Outcome<number>> {
+    return this.#serially(async () => {
+      this.#references = references;
+      this.#pipeline?.setReferences(references);
+      return { ok: true, value: references.length } as const;
+    });
+  }
+
+  #serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function closeAnd<T>(image: ImageBitmap | Blob, outcome: T): T {
+  if (image instanceof ImageBitmap) image.close();
+  return outcome;
+}

@@ -1,0 +1,16 @@
+// The inference worker: the pipeline (and so onnxruntime-web) lives here, off the UI thread.
+import * as Comlink from 'comlink';
+import { configureOrt, isModelError } from '../inference/index.ts';
+import { Inspector } from '../pipeline/inspector.ts';
+import { InferenceEngine } from './engine.ts';
+
+const engine = new InferenceEngine({
+  // No wasmPaths: the bundler already rewrote onnxruntime's reference to its .wasm into a
+  // same-origin, precached asset.
+  configure: (config) => configureOrt({ numThreads: config.numThreads }),
+  createPipeline: (options) => Inspector.create(options),
+  // A file that does not match its manifest (hash or byte count) is damaged, not merely unsupported.
+  isIntegrityFailure: (error) => isModelError(error) && (error.code === 'integrity' || error.code === 'size'),
+});
+
+Comlink.expose(engine);

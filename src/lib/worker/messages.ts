@@ -1,0 +1,83 @@
+// The one message protocol between the UI thread and the inference worker (exposed with Comlink).
+// Every call answers with an Outcome: failures cross the boundary as typed values carrying a
+// message written for the associate, never as exceptions the UI has to guess about.
+import type { CheckResult } from '../core/check-result.ts';
+import type { ProductId } from '../core/types.ts';
+import type { ModelStatus, ReferenceEmbedding } from '../pipeline/api.ts';
+import type { DepthMap } from '../capture/frame.ts';
+
+export interface EngineConfig {
+  /** Where models/manifest.json and the files it names are served (same origin). */
+  modelBaseUrl: string;
+  /** WASM threads to use; 1 when the page is not cross-origin isolated. */
+  numThreads: number;
+  providers: ('webgpu' | 'wasm')[];
+}
+
+export interface EngineInfo {
+  models: ModelStatus[];
+  /** The execution provider onnxruntime actually gave us. */
+  provider: string;
+  crossOriginIsolated: boolean;
+  numThreads: number;
+  /** How the damage model squares a photo, which fixes where its heatmap lies over the photo. */
+  damageInputFit: 'letterbox' | 'centre-crop';
+  /** Things the associate or an admin should know, e.g. "a new model failed its check; the previous one is in use". */
+  notices: string[];
+}
+
+export type EngineErrorCode =
+  | 'not-an-image'
+  | 'image-too-small'
+  | 'image-too-large'
+  | 'decode-failed'
+  | 'model-missing'
+  | 'model-integrity'
+  | 'model-load-failed'
+  | 'not-ready'
+  | 'inference-failed'
+  | 'cancelled'
+  | 'worker-crashed';
+
+export interface EngineError {
+  code: EngineErrorCode;
+  /** Shown to the associate as is. */
+  message: string;
+  /** For the Diagnostics screen and bug reports. */
+  detail?: string;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: EngineError };
+
+/** Errors that mean "take another picture" rather than "the app is broken". */
+export const RETAKE_ERRORS: ReadonlySet<EngineErrorCode> = new Set(['not-an-image', 'image-too-small', 'image-too-large', 'decode-failed']);
+
+export interface CheckRequest {
+  /** Chosen by the caller; cancel(id) refers to it. */
+  id: number;
+  /** Decoded (camera) or still encoded (file, sample); transferred, not copied. */
+  image: ImageBitmap | Blob;
+  depth?: DepthMap;
+  product?: ProductId;
+  candidates?: ProductId[];
+  top?: number;
+}
+
+export interface CheckReply {
+  result: CheckResult;
+  /** The analysed picture, scaled for display; transferred to the UI, which must close() it. */
+  preview: ImageBitmap;
+  sourceSize: { width: number; height: number };
+  analysedSize: { width: number; height: number };
+  decodeMs: number;
+}
+
+export interface InferenceWorkerApi {
+  /** Loads and verifies the models, warms them up; safe to call again to pick up a new manifest. */
+  init(config: EngineConfig): Promise<Outcome<EngineInfo>>;
+  check(request: CheckRequest): Promise<Outcome<CheckReply>>;
+  /** Stops a check between stages; its check() answers with code "cancelled". */
+  cancel(id: number): void;
+  /** Gallery references to identify against (from IndexedDB); an empty list disables identification. */
+  setReferences(references: ReferenceEmbedding[]): Promise<Outcome<number>>;
+}

@@ -1,0 +1,17 @@
+// The app's screens, in navigation order. Adding a screen is one line here.
+import type { Component } from 'svelte';
+
+export interface Screen {
+  id: string;
+  title: string;
+  /** An SVG path (24×24 viewBox) for the navigation bar. */
+  icon: string;
+  load: () => Promise<{ default: Component }>;
+}
+
+export const SCREENS: Screen[] = [
+  { id: 'check', title: 'Check', icon: 'M4 7h3l2-3h6l2 3h3v13H4z M12 17a4 4 0 1 0 0-8 4 4 0 0 0 0 8z', load: () => import('./Check.svelte') },
+  { id: 'diagnostics', title: 'Diagnostics', icon: 'M4 20V10 M10 20V4 M16 20v-7 M22 20H2', load: () => import('./Diagnostics.svelte') },
+];
+
+export const HOME_SCREEN = 'check';
