@@ -13,6 +13,7 @@ const commands: Record<string, Load> = {
   identify: () => import('./commands/identify.ts'),
   inspect: () => import('./commands/inspect.ts'),
   bench: () => import('./commands/bench.ts'),
+  calibrate: () => import('./commands/calibrate.ts'),
 };
 
 async function help(): Promise<string> {
