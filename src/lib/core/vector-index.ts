@@ -94,47 +94,85 @@ export class VectorIndex {
     return row;
   }
 
-  /** Cosine similarity of a query with every row (optionally only rows of `groups`). */
-  private scan(query: ArrayLike<number>, visit: (row: number, similarity: number) => void, groups?: Iterable<number>): void {
+  private unitQuery(query: ArrayLike<number>): Float32Array {
     if (query.length !== this.dim) throw new RangeError(`query has ${query.length} values, index expects ${this.dim}`);
     let norm = 0;
     for (let i = 0; i < this.dim; i++) norm += query[i] * query[i];
     norm = Math.sqrt(norm);
     if (!(norm > 0)) throw new RangeError('cannot search with a zero query');
-    const q = new Float32Array(this.dim);
-    for (let i = 0; i < this.dim; i++) q[i] = query[i] / norm;
+    return Float32Array.from({ length: this.dim }, (_, i) => query[i] / norm);
+  }
+
+  /**
+   * Cosine similarity of the query with rows [from, to) (or the listed rows), written to `out`.
+   * Hand-unrolled monomorphic loops: this is the whole cost of a search, and a closure call
+   * per row made it 4× slower at a million rows.
+   */
+  private similarities(q: Float32Array, out: Float32Array, rows?: Int32Array): void {
     const dim = this.dim;
-    const score = this.precision === 'float32'
-      ? (row: number) => {
-          const v = this.f32;
-          const base = row * dim;
-          let s = 0;
-          for (let i = 0; i < dim; i++) s += q[i] * v[base + i];
-          return s;
+    const n = rows ? rows.length : this.count;
+    const tail = dim - (dim % 4);
+    if (this.precision === 'float32') {
+      const v = this.f32;
+      for (let k = 0; k < n; k++) {
+        const base = (rows ? rows[k] : k) * dim;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let i = 0;
+        for (; i < tail; i += 4) {
+          s0 += q[i] * v[base + i];
+          s1 += q[i + 1] * v[base + i + 1];
+          s2 += q[i + 2] * v[base + i + 2];
+          s3 += q[i + 3] * v[base + i + 3];
         }
-      : (row: number) => {
-          const v = this.i8;
-          const base = row * dim;
-          let s = 0;
-          for (let i = 0; i < dim; i++) s += q[i] * v[base + i];
-          return s * this.scales[row];
-        };
+        for (; i < dim; i++) s0 += q[i] * v[base + i];
+        out[k] = s0 + s1 + s2 + s3;
+      }
+    } else {
+      const v = this.i8;
+      const scales = this.scales;
+      for (let k = 0; k < n; k++) {
+        const row = rows ? rows[k] : k;
+        const base = row * dim;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let i = 0;
+        for (; i < tail; i += 4) {
+          s0 += q[i] * v[base + i];
+          s1 += q[i + 1] * v[base + i + 1];
+          s2 += q[i + 2] * v[base + i + 2];
+          s3 += q[i + 3] * v[base + i + 3];
+        }
+        for (; i < dim; i++) s0 += q[i] * v[base + i];
+        out[k] = (s0 + s1 + s2 + s3) * scales[row];
+      }
+    }
+  }
+
+  /** Rows to scan (all when `groups` is absent) and their similarities to the query. */
+  private scan(query: ArrayLike<number>, groups?: Iterable<number>): { rows: Int32Array | null; sims: Float32Array } {
+    const q = this.unitQuery(query);
     if (groups === undefined) {
-      for (let row = 0; row < this.count; row++) visit(row, score(row));
-      return;
+      const sims = new Float32Array(this.count);
+      this.similarities(q, sims);
+      return { rows: null, sims };
     }
     const postings = this.buildPostings();
-    for (const g of groups) {
-      const rows = postings[g];
-      if (!rows) continue;
-      for (let k = 0; k < rows.length; k++) visit(rows[k], score(rows[k]));
+    const wanted = [...new Set(groups)].filter((g) => postings[g]);
+    const rows = new Int32Array(wanted.reduce((a, g) => a + postings[g].length, 0));
+    let o = 0;
+    for (const g of wanted) {
+      rows.set(postings[g], o);
+      o += postings[g].length;
     }
+    const sims = new Float32Array(rows.length);
+    this.similarities(q, sims, rows);
+    return { rows, sims };
   }
 
   /** The k most similar rows, best first. */
   searchRows(query: ArrayLike<number>, k: number, groups?: Iterable<number>): RowHit[] {
+    const { rows, sims } = this.scan(query, groups);
     const top = new TopK(k);
-    this.scan(query, (row, s) => top.push(row, s), groups);
+    for (let i = 0; i < sims.length; i++) top.push(rows ? rows[i] : i, sims[i]);
     return top.sorted().map(([row, similarity]) => ({ row, similarity }));
   }
 
@@ -143,13 +181,15 @@ export class VectorIndex {
     const best = new Float32Array(this.groupCount).fill(-Infinity);
     const bestRow = new Int32Array(this.groupCount).fill(-1);
     const g = this.groups;
-    this.scan(query, (row, s) => {
+    const { rows, sims } = this.scan(query, groups);
+    for (let i = 0; i < sims.length; i++) {
+      const row = rows ? rows[i] : i;
       const grp = g[row];
-      if (s > best[grp]) {
-        best[grp] = s;
+      if (sims[i] > best[grp]) {
+        best[grp] = sims[i];
         bestRow[grp] = row;
       }
-    }, groups === undefined ? undefined : new Set(groups));
+    }
     const top = new TopK(k);
     for (let grp = 0; grp < this.groupCount; grp++) if (bestRow[grp] >= 0) top.push(grp, best[grp]);
     return top.sorted().map(([group, similarity]) => ({ group, similarity, row: bestRow[group] }));
