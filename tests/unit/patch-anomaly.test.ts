@@ -90,6 +90,14 @@ describe('patch anomaly', () => {
     expect(normalisedAnomaly(memory.normal.median, memory.normal)).toBeLessThan(0.02);
   });
 
+  it('samples the candidates of a product with many references and still separates damage', () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({ features: features(pristine(100 + i)) }));
+    const big = buildPatchMemory(many, [G, G], DIM, { maxPatches: 128, maxCandidates: 600 });
+    expect(big.count).toBe(128);
+    expect(scorePatches({ features: features(pristine(80)) }, [G, G], big).score).toBeLessThan(0.5);
+    expect(scorePatches({ features: features(damaged(80, 3, 3)) }, [G, G], big).score).toBeGreaterThan(0.9);
+  });
+
   it('works from a single reference', () => {
     const single = buildPatchMemory([references[0]], [G, G], DIM);
     expect(scorePatches({ features: features(pristine(70)) }, [G, G], single).score).toBeLessThan(0.5);

@@ -41,12 +41,18 @@ export interface PatchSet {
 
 export interface MemoryOptions {
   maxPatches?: number;
+  /**
+   * Patches considered for the coreset at most; beyond this a uniform random sample is taken
+   * first, so a product with hundreds of references still builds its memory in about a second.
+   */
+  maxCandidates?: number;
   /** Dimension of the random projection the coreset is chosen on. */
   projectDim?: number;
   seed?: number;
 }
 
 export const DEFAULT_MAX_PATCHES = 1024;
+export const DEFAULT_MAX_CANDIDATES = 8192;
 
 /** Deterministic PRNG (mulberry32) so coresets, and thus scores, are reproducible. */
 export function rng(seed: number): () => number {
@@ -87,7 +93,7 @@ const unitDistance = (d: number) => Math.sqrt(Math.max(0, 2 - 2 * d));
 export function greedyCoreset(features: Float32Array, count: number, dim: number, size: number, options: MemoryOptions = {}): Int32Array {
   if (size >= count) return Int32Array.from({ length: count }, (_, i) => i);
   const random = rng(options.seed ?? 1);
-  const pd = Math.min(dim, options.projectDim ?? 128);
+  const pd = Math.min(dim, options.projectDim ?? 64);
   let space = features;
   let sd = dim;
   if (pd < dim) {
@@ -146,9 +152,9 @@ function quantile(sorted: Float32Array, q: number): number {
 export function buildPatchMemory(references: PatchSet[], grid: [number, number], dim: number, options: MemoryOptions = {}): PatchMemory {
   const cells = grid[0] * grid[1];
   if (references.length === 0) throw new RangeError('a patch memory needs at least one reference');
-  const owner: number[] = [];
-  const cellOf: number[] = [];
-  const rows: number[] = [];
+  let owner: number[] = [];
+  let cellOf: number[] = [];
+  let rows: number[] = [];
   references.forEach((ref, r) => {
     if (ref.features.length !== cells * dim) throw new RangeError(`reference ${r} has ${ref.features.length} patch values, expected ${cells}×${dim}`);
     for (let c = 0; c < cells; c++) {
@@ -158,6 +164,19 @@ export function buildPatchMemory(references: PatchSet[], grid: [number, number],
       rows.push(r * cells + c);
     }
   });
+  const maxCandidates = options.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
+  if (rows.length > maxCandidates) {
+    const random = rng((options.seed ?? 1) + 13);
+    const keep = Int32Array.from({ length: rows.length }, (_, i) => i);
+    for (let i = 0; i < maxCandidates; i++) {
+      const j = i + Math.floor(random() * (keep.length - i));
+      [keep[i], keep[j]] = [keep[j], keep[i]];
+    }
+    const picked = Array.from(keep.subarray(0, maxCandidates)).sort((a, b) => a - b);
+    owner = picked.map((i) => owner[i]);
+    cellOf = picked.map((i) => cellOf[i]);
+    rows = picked.map((i) => rows[i]);
+  }
   const all = new Float32Array(rows.length * dim);
   rows.forEach((src, i) => {
     const f = references[Math.floor(src / cells)].features;
