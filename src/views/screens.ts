@@ -11,6 +11,7 @@ export interface Screen {
 
 export const SCREENS: Screen[] = [
   { id: 'check', title: 'Check', icon: 'M4 7h3l2-3h6l2 3h3v13H4z M12 17a4 4 0 1 0 0-8 4 4 0 0 0 0 8z', load: () => import('./Check.svelte') },
+  { id: 'calibrate', title: 'Calibrate', icon: 'M3 3v18h18 M7 15l4-4 3 3 6-7', load: () => import('./Calibrate.svelte') },
   { id: 'diagnostics', title: 'Diagnostics', icon: 'M4 20V10 M10 20V4 M16 20v-7 M22 20H2', load: () => import('./Diagnostics.svelte') },
 ];
 
