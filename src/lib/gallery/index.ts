@@ -7,3 +7,4 @@ export * from './export-pack.ts';
 export * from './search-set.ts';
 export * from './reembed.ts';
 export { modelKey, SCHEMA_VERSION, type ProductRecord, type ReferenceRecord, type GalleryVersionRecord } from './schema.ts';
+export * from './thumbnail.ts';

@@ -45,7 +45,7 @@ export interface GalleryEngine {
 
 export const DEMO_PACK_URL = 'demo/demo.intactpack';
 
-export interface ReferenceView_ extends ReferenceRecord {
+export interface ReferenceItem extends ReferenceRecord {
   thumbnailUrl: string | null;
 }
 
@@ -54,7 +54,7 @@ export class GalleryState {
   products = $state<ProductSummary[]>([]);
   query = $state('');
   selected = $state<ProductRecord | null>(null);
-  references = $state<ReferenceView_[]>([]);
+  references = $state<ReferenceItem[]>([]);
   /** Status line for the live region: what just happened, in words. */
   message = $state('');
   /** A refused action; shown as an alert. */
@@ -71,6 +71,7 @@ export class GalleryState {
   #db: GalleryDatabase | null = null;
   #urls: string[] = [];
   #engine: GalleryEngine | null = null;
+  #opening: Promise<void> | null = null;
 
   constructor(private readonly dbName?: string) {}
 
@@ -79,21 +80,26 @@ export class GalleryState {
     return this.#db;
   }
 
-  /** Opens the store; on a device's first run imports the bundled demo pack. */
-  async open(options: { demoPack?: string | null } = {}): Promise<void> {
-    if (this.#db) return;
+  /** Opens the store (once, however often called); on a device's first run imports the bundled demo pack. */
+  open(options: { demoPack?: string | null } = {}): Promise<void> {
+    this.#opening ??= this.#open(options);
+    return this.#opening;
+  }
+
+  async #open(options: { demoPack?: string | null }): Promise<void> {
     await this.#run(async () => {
       this.#db = await openGalleryDb(this.dbName);
       this.persisted = await requestPersistence();
       const demo = options.demoPack === undefined ? DEMO_PACK_URL : options.demoPack;
       if (demo && !(await getMeta(this.#db, 'demoImported'))) {
+        // Marked only on success, so a failed first attempt (offline, storage full) is retried next start.
         try {
           const s = await importPackFromUrl(this.#db, demo, { source: 'the bundled demo pack' });
+          await this.#db.put('meta', true, 'demoImported');
           this.message = `Demo gallery loaded: ${s.products} products, ${s.references} references.`;
         } catch (e) {
           this.problem = `The demo gallery could not be loaded: ${(e as Error).message}`;
         }
-        await this.#db.put('meta', true, 'demoImported');
       }
       this.ready = true;
     });

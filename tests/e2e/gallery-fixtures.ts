@@ -1,0 +1,56 @@
+// Packs for the gallery end-to-end tests, built with the real encoder from generated photos.
+import sharp from 'sharp';
+import { encodePack, type PackContent, type PackReference } from '../../src/lib/core/gallery-pack/index.ts';
+import { productId, referenceId } from '../../src/lib/core/types.ts';
+
+async function photo(seed: number, size: number, noisy = false): Promise<Uint8Array> {
+  const channels = 3;
+  const raw = Buffer.alloc(size * size * channels);
+  let s = seed;
+  for (let i = 0; i < raw.length; i++) {
+    s = (s * 48271) % 2147483647;
+    // Noise does not compress, so a "noisy" photo really occupies its size on disk.
+    raw[i] = noisy ? s & 0xff : ((i % (size * channels)) * 3 + seed * 40) & 0xff;
+  }
+  const out = await sharp(raw, { raw: { width: size, height: size, channels } }).jpeg({ quality: 95 }).toBuffer();
+  return new Uint8Array(out);
+}
+
+export interface TestProduct {
+  id: string;
+  name: string;
+  references: number;
+  version?: string;
+}
+
+/** An images-only pack (no vectors), so it imports whatever model the app has. */
+export async function buildTestPack(name: string, products: TestProduct[], options: { photoPx?: number; noisy?: boolean } = {}): Promise<Uint8Array> {
+  const references: PackReference[] = [];
+  let seed = 1;
+  for (const p of products) {
+    for (let i = 0; i < p.references; i++) {
+      const bytes = await photo(seed++, options.photoPx ?? 96, options.noisy);
+      references.push({
+        id: referenceId(`${p.id}/ref-${i}.jpg`),
+        product: productId(p.id),
+        packagingVersion: p.version ?? '2026-01',
+        superseded: false,
+        view: i === 0 ? 'front' : 'other',
+        captureDate: '2026-11-01T09:00:00.000Z',
+        sourceDevice: null,
+        image: { mime: 'image/jpeg', bytes },
+        thumbnail: { mime: 'image/jpeg', bytes: await photo(seed, 32) },
+      });
+    }
+  }
+  const content: PackContent = {
+    name,
+    createdAt: '2026-11-25T12:00:00.000Z',
+    model: null,
+    products: products.map((p) => ({ id: productId(p.id), name: p.name, barcodes: [], units: null, category: null, packagingVersion: p.version ?? '2026-01' })),
+    references,
+  };
+  return (await encodePack(content)).bytes;
+}
+
+export const testPhoto = (seed: number) => photo(seed, 200);

@@ -1,0 +1,149 @@
+// The gallery in the built app, in a real browser: IndexedDB persistence across reloads, atomic
+// pack import (a refused or failed pack leaves the old gallery exactly as it was), the storage-
+// full path under a tiny quota, and enrolment + export of this device's references.
+import { readFile } from 'node:fs/promises';
+import { expect, test, type Page } from '@playwright/test';
+import { decodePack } from '../../src/lib/core/gallery-pack/index.ts';
+import { buildTestPack, testPhoto } from './gallery-fixtures.ts';
+
+const PACK_A = [
+  { id: 'e2e-oat-milk', name: 'E2E Oat milk', references: 2 },
+  { id: 'e2e-juice', name: 'E2E Orange juice', references: 1 },
+];
+const PACK_B = [{ id: 'e2e-yoghurt', name: 'E2E Vanilla yoghurt', references: 2 }];
+
+async function openGallery(page: Page) {
+  await page.goto('./#/gallery');
+  await expect(page.getByRole('heading', { name: 'Gallery', level: 2 })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Add product' })).toBeEnabled();
+}
+
+async function importPackBytes(page: Page, name: string, bytes: Uint8Array) {
+  await page.getByLabel('Gallery pack file').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
+}
+
+function stagedReferenceCount(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('intact-gallery');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('stagingReferences').objectStore('stagingReferences').count();
+          req.onsuccess = () => {
+            open.result.close();
+            resolve(req.result);
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+  );
+}
+
+const productNames = (page: Page) => page.getByRole('list', { name: 'Products' }).getByRole('button').locator('.name').allTextContents();
+
+test.describe('gallery', () => {
+  test('imports a pack that survives reload; a tampered or truncated pack is refused and the gallery is unchanged', async ({ page }) => {
+    await openGallery(page);
+    const before = await productNames(page);
+
+    await importPackBytes(page, 'pack-a.intactpack', await buildTestPack('pack A', PACK_A));
+    await expect(page.getByRole('status', { name: 'Gallery status' })).toContainText('Imported pack-a.intactpack: 2 products, 3 references');
+    await expect(page.getByRole('button', { name: /E2E Oat milk/ })).toContainText('2 references');
+
+    await page.reload();
+    await openGallery(page);
+    await expect(page.getByRole('button', { name: /E2E Oat milk/ })).toBeVisible();
+    const withA = await productNames(page);
+    expect(withA.length).toBe(before.length + 2);
+
+    const packB = await buildTestPack('pack B', PACK_B);
+    const tampered = packB.slice();
+    tampered[tampered.length - 200] ^= 0x01;
+    await importPackBytes(page, 'tampered.intactpack', tampered);
+    await expect(page.getByRole('alert')).toContainText(/Pack refused: pack part \d+ was altered.*The gallery is unchanged/);
+
+    await importPackBytes(page, 'truncated.intactpack', packB.slice(0, packB.length - 500));
+    await expect(page.getByRole('alert')).toContainText('Pack refused: pack is truncated');
+
+    await page.reload();
+    await openGallery(page);
+    await expect(page.getByRole('button', { name: /E2E Oat milk/ })).toBeVisible();
+    expect(await productNames(page)).toEqual(withA);
+    await expect(page.getByRole('button', { name: /E2E Vanilla yoghurt/ })).toHaveCount(0);
+  });
+
+  test.describe('under a tiny storage quota', () => {
+    // The precache would fill the tiny quota in the background and make the test about timing.
+    test.use({ serviceWorkers: 'block' });
+
+    test('refuses a pack when storage is full and keeps everything stored intact', async ({ page, baseURL }) => {
+      // Chromium applies a quota override only to an origin that has not touched storage yet in
+      // this browser context, so it is set before the app first loads. (estimate() keeps
+      // reporting the real quota; the override is what IndexedDB enforces.)
+      const origin = new URL(baseURL!).origin;
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 2 * 1024 * 1024 });
+      try {
+        await openGallery(page);
+        await importPackBytes(page, 'pack-b.intactpack', await buildTestPack('pack B', PACK_B));
+        await expect(page.getByRole('button', { name: /E2E Vanilla yoghurt/ })).toContainText('2 references');
+        const before = await productNames(page);
+
+        const big = await buildTestPack('big', [{ id: 'e2e-big', name: 'E2E Big photos', references: 10 }], { photoPx: 512, noisy: true });
+        expect(big.length).toBeGreaterThan(2 * 1024 * 1024);
+        await importPackBytes(page, 'big.intactpack', big);
+        await expect(page.getByRole('alert')).toContainText('Storage is full, so pack "big" was not saved. Everything already in the gallery is unchanged.');
+        expect(await productNames(page)).toEqual(before);
+
+        await page.reload();
+        await openGallery(page);
+        await expect(page.getByRole('button', { name: /E2E Vanilla yoghurt/ })).toContainText('2 references');
+        expect(await productNames(page)).toEqual(before);
+        // Nothing of the refused pack lingers in staging either.
+        expect(await stagedReferenceCount(page)).toBe(0);
+
+        // Small writes still go through: the gallery stays usable once space is freed.
+        await page.getByRole('button', { name: /E2E Vanilla yoghurt/ }).click();
+        await page.getByLabel('Add front photo').setInputFiles({ name: 'front.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(await testPhoto(3)) });
+        await expect(page.getByRole('status', { name: 'Gallery status' })).toContainText('Added 1 front reference');
+      } finally {
+        await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+      }
+    });
+  });
+
+  test('enrols references on this device, supersedes old packaging, and exports only this device’s enrolments', async ({ page }) => {
+    await openGallery(page);
+    await page.getByRole('button', { name: 'Add product' }).click();
+    await page.getByLabel('Name').fill('E2E Device cereal');
+    await page.getByLabel('Barcodes (separate with spaces)').fill('7310000000001');
+    await page.getByLabel('Packaging version').fill('2026-05');
+    await page.getByRole('button', { name: 'Save product' }).click();
+    await expect(page.getByRole('heading', { name: 'E2E Device cereal', level: 3 })).toBeVisible();
+
+    await page.getByLabel('Add front photo').setInputFiles({ name: 'front.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(await testPhoto(7)) });
+    await expect(page.getByRole('status', { name: 'Gallery status' })).toContainText('Added 1 front reference');
+    await page.getByLabel('Add top photo').setInputFiles({ name: 'top.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(await testPhoto(8)) });
+    await expect(page.getByRole('list', { name: 'References' }).getByRole('listitem')).toHaveCount(2);
+    await expect(page.getByRole('list', { name: 'References' })).toContainText('enrolled here, not exported');
+
+    await page.getByLabel('Add left side photo').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await expect(page.getByRole('alert')).toContainText('is not a JPEG, PNG or WebP photo');
+
+    await page.getByLabel('New packaging version (older references stay, marked superseded)').fill('2026-11');
+    await page.getByRole('button', { name: 'Start new version' }).click();
+    await expect(page.getByRole('list', { name: 'References' }).getByText('superseded')).toHaveCount(2);
+
+    const exportButton = page.getByRole('button', { name: /Export my enrolments \(\d+\)/ });
+    await expect(exportButton).toHaveText('Export my enrolments (2)');
+    const download = page.waitForEvent('download');
+    await exportButton.click();
+    const file = await (await download).path();
+    const pack = await decodePack(new Uint8Array(await readFile(file)));
+    expect(pack.content.references).toHaveLength(2);
+    expect(pack.content.references.every((r) => r.product === 'e2e-device-cereal' && r.superseded)).toBe(true);
+    expect(pack.content.products).toEqual([expect.objectContaining({ id: 'e2e-device-cereal', packagingVersion: '2026-11', barcodes: ['7310000000001'] })]);
+    await expect(page.getByRole('button', { name: 'Export my enrolments (0)' })).toBeDisabled();
+  });
+});
