@@ -14,6 +14,7 @@ const commands: Record<string, Load> = {
   inspect: () => import('./commands/inspect.ts'),
   bench: () => import('./commands/bench.ts'),
   calibrate: () => import('./commands/calibrate.ts'),
+  gallery: () => import('./commands/gallery.ts'),
 };
 
 async function help(): Promise<string> {

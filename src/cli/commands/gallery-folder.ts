@@ -1,7 +1,7 @@
 // Reads the gallery folder layout from DESIGN.md into pack content:
 //   <dir>/<productId>/*.jpg|jpeg|png|webp   reference photos
 //   <dir>/<productId>/product.json          optional {"name","barcodes","units","version","category"}
-// Anything that does not fit is a BadInput with a one-line reason; nothing is guessed.
+// Anything that does not fit is a UsageError (exit 2) with a one-line reason; nothing is guessed.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
@@ -9,9 +9,10 @@ import type { EmbeddingModelRef, PackContent, PackProduct, PackReference, Refere
 import type { RgbaImage } from '../../lib/core/image.ts';
 import { productId, referenceId } from '../../lib/core/types.ts';
 
-export class BadInput extends Error {
-  override readonly name = 'BadInput';
-}
+import { decodeImage } from '../decode-image.ts';
+import { UsageError } from '../errors.ts';
+
+
 
 const IMAGE_MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
 const PRODUCT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -45,43 +46,34 @@ function parseProductJson(text: string, id: string): Partial<Omit<PackProduct, '
   try {
     json = JSON.parse(text);
   } catch {
-    throw new BadInput(`${id}/product.json is not valid JSON`);
+    throw new UsageError(`${id}/product.json is not valid JSON`);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new BadInput(`${id}/product.json must be a JSON object`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`${id}/product.json must be a JSON object`);
   const j = json as Record<string, unknown>;
   const out: Partial<Omit<PackProduct, 'id'>> = {};
   if (j.name !== undefined) {
-    if (typeof j.name !== 'string' || !j.name.trim()) throw new BadInput(`${id}/product.json: "name" must be a non-empty string`);
+    if (typeof j.name !== 'string' || !j.name.trim()) throw new UsageError(`${id}/product.json: "name" must be a non-empty string`);
     out.name = j.name;
   }
   if (j.barcodes !== undefined) {
     if (!Array.isArray(j.barcodes) || !j.barcodes.every((b) => typeof b === 'string' && /^[0-9A-Za-z-]{4,64}$/.test(b))) {
-      throw new BadInput(`${id}/product.json: "barcodes" must be a list of barcode strings`);
+      throw new UsageError(`${id}/product.json: "barcodes" must be a list of barcode strings`);
     }
     out.barcodes = j.barcodes as string[];
   }
   if (j.units !== undefined && j.units !== null) {
-    if (!Number.isInteger(j.units) || (j.units as number) < 1) throw new BadInput(`${id}/product.json: "units" must be a whole number ≥ 1`);
+    if (!Number.isInteger(j.units) || (j.units as number) < 1) throw new UsageError(`${id}/product.json: "units" must be a whole number ≥ 1`);
     out.units = j.units as number;
   }
   if (j.version !== undefined) {
-    if (typeof j.version !== 'string') throw new BadInput(`${id}/product.json: "version" must be a string such as "2026-09"`);
+    if (typeof j.version !== 'string') throw new UsageError(`${id}/product.json: "version" must be a string such as "2026-09"`);
     out.packagingVersion = j.version;
   }
   if (j.category !== undefined) {
-    if (typeof j.category !== 'string') throw new BadInput(`${id}/product.json: "category" must be a string`);
+    if (typeof j.category !== 'string') throw new UsageError(`${id}/product.json: "category" must be a string`);
     out.category = j.category;
   }
   return out;
-}
-
-export async function decodeRgba(bytes: Uint8Array, what: string): Promise<RgbaImage> {
-  try {
-    const { data, info } = await sharp(bytes).rotate().ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
-  } catch (e) {
-    throw new BadInput(`${what} is not a readable image (${(e as Error).message.split('\n')[0]})`);
-  }
 }
 
 async function thumbnail(bytes: Uint8Array, what: string): Promise<Uint8Array> {
@@ -89,7 +81,7 @@ async function thumbnail(bytes: Uint8Array, what: string): Promise<Uint8Array> {
     const out = await sharp(bytes).rotate().resize(THUMBNAIL_PX, THUMBNAIL_PX, { fit: 'inside' }).jpeg({ quality: 80 }).toBuffer();
     return new Uint8Array(out.buffer, out.byteOffset, out.length);
   } catch (e) {
-    throw new BadInput(`${what} is not a readable image (${(e as Error).message.split('\n')[0]})`);
+    throw new UsageError(`${what}: not a readable image (${(e as Error).message.split('\n')[0]})`);
   }
 }
 
@@ -101,16 +93,16 @@ interface ProductFolder {
 export async function scanGalleryFolder(dir: string): Promise<ProductFolder[]> {
   let entries;
   try {
-    if (!(await stat(dir)).isDirectory()) throw new BadInput(`${dir} is not a folder`);
+    if (!(await stat(dir)).isDirectory()) throw new UsageError(`${dir} is not a folder`);
     entries = await readdir(dir, { withFileTypes: true });
   } catch (e) {
-    if (e instanceof BadInput) throw e;
-    throw new BadInput(`cannot read gallery folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read gallery folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const folders: ProductFolder[] = [];
   for (const entry of entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name))) {
     const id = entry.name;
-    if (!PRODUCT_ID.test(id)) throw new BadInput(`folder "${id}" is not a valid product id (letters, digits, ".", "_", "-")`);
+    if (!PRODUCT_ID.test(id)) throw new UsageError(`folder "${id}" is not a valid product id (letters, digits, ".", "_", "-")`);
     const files = (await readdir(join(dir, id))).sort();
     const meta = files.includes('product.json') ? parseProductJson(await readFile(join(dir, id, 'product.json'), 'utf8'), id) : {};
     const images = files
@@ -128,8 +120,8 @@ export async function scanGalleryFolder(dir: string): Promise<ProductFolder[]> {
       images,
     });
   }
-  if (folders.length === 0) throw new BadInput(`${dir} has no product folders (expected ${dir}/<productId>/*.jpg)`);
-  if (folders.every((f) => f.images.length === 0)) throw new BadInput(`${dir} has product folders but no .jpg/.png/.webp images in them`);
+  if (folders.length === 0) throw new UsageError(`${dir} has no product folders (expected ${dir}/<productId>/*.jpg)`);
+  if (folders.every((f) => f.images.length === 0)) throw new UsageError(`${dir} has product folders but no .jpg/.png/.webp images in them`);
   return folders;
 }
 
@@ -141,7 +133,7 @@ export async function readGalleryFolder(dir: string, options: ReadFolderOptions)
     for (const img of images) {
       const what = `${product.id}/${img.file}`;
       const bytes = new Uint8Array(await readFile(img.path));
-      const [thumb, rgba, info] = await Promise.all([thumbnail(bytes, what), decodeRgba(bytes, what), stat(img.path)]);
+      const [thumb, rgba, info] = await Promise.all([thumbnail(bytes, what), decodeImage(bytes, what), stat(img.path)]);
       const vectors = options.embedder ? await options.embedder.embed(rgba) : null;
       references.push({
         id: referenceId(`${product.id}/${img.file}`),

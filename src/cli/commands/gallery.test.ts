@@ -1,17 +1,34 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePack } from '../../lib/core/gallery-pack/index.ts';
-import { galleryCommand } from './gallery.ts';
+import { UsageError } from '../errors.ts';
+import { command } from './gallery.ts';
 
 let root: string;
 
 function io() {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
+  return { out, err, io: { out: (l: string) => out.push(l), log: { info: (l: string) => err.push(l), progress: () => {} } } };
+}
+
+const galleryCommand = (args: string[], cli: ReturnType<typeof io>['io']) => command.run(args, cli);
+
+/** The message of the UsageError (exit 2 in main.ts) a run throws. */
+async function usageError(args: string[], cli = io()): Promise<string> {
+  try {
+    await galleryCommand(args, cli.io);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    expect(cli.out).toHaveLength(0);
+    return (e as Error).message;
+  }
+  throw new Error(`${args.join(' ')} did not fail`);
 }
 
 async function photo(path: string, rgb: [number, number, number]) {
@@ -63,11 +80,8 @@ describe('intact gallery build / verify', () => {
     const { publicKey } = JSON.parse(k.out[0]);
     const out = join(root, 'signed.intactpack');
     expect(await galleryCommand(['build', join(root, 'gallery'), '-o', out, '--no-embed', '--sign-key', keyFile], io().io)).toBe(0);
-    expect(await galleryCommand(['verify', out, '--require-signature', '--trusted-key', publicKey], io().io)).toBe(0);
-    const other = io();
-    expect(await galleryCommand(['verify', out, '--trusted-key', 'ab'.repeat(32)], other.io)).toBe(2);
-    expect(other.err).toHaveLength(1);
-    expect(other.err[0]).toMatch(/untrusted-signer/);
+    expect(await galleryCommand(['verify', out, '--require-signature', '--trusted-keys', `${'ab'.repeat(32)},${publicKey}`], io().io)).toBe(0);
+    expect(await usageError(['verify', out, '--trusted-keys', 'ab'.repeat(32)])).toMatch(/untrusted-signer/);
   });
 
   it('exits 2 with one line for a tampered or truncated pack', async () => {
@@ -79,10 +93,7 @@ describe('intact gallery build / verify', () => {
     await writeFile(join(root, 'tampered.intactpack'), tampered);
     await writeFile(join(root, 'truncated.intactpack'), bytes.slice(0, bytes.length - 100));
     for (const [file, reason] of [['tampered', /tampered/], ['truncated', /truncated/]] as const) {
-      const r = io();
-      expect(await galleryCommand(['verify', join(root, `${file}.intactpack`)], r.io)).toBe(2);
-      expect(r.err).toHaveLength(1);
-      expect(r.err[0]).toMatch(reason);
+      expect(await usageError(['verify', join(root, `${file}.intactpack`)])).toMatch(reason);
     }
   });
 
@@ -94,21 +105,24 @@ describe('intact gallery build / verify', () => {
     await writeFile(join(root, 'badjson', 'milk', 'product.json'), '{"units": 0}');
     const cases: [string[], RegExp][] = [
       [['build', join(root, 'missing'), '-o', join(root, 'o1.intactpack'), '--no-embed'], /cannot read gallery folder/],
-      [['build', join(root, 'broken'), '-o', join(root, 'o2.intactpack'), '--no-embed'], /milk\/x.jpg is not a readable image/],
+      [['build', join(root, 'broken'), '-o', join(root, 'o2.intactpack'), '--no-embed'], /milk\/x.jpg: not a readable image/],
       [['build', join(root, 'badjson'), '-o', join(root, 'o3.intactpack'), '--no-embed'], /"units" must be a whole number/],
       [['build', join(root, 'gallery'), '--no-embed'], /-o <file>/],
       [['build', join(root, 'gallery'), '-o', join(root, 'o4.intactpack'), '--no-embed', '--precision', 'f16'], /--precision/],
       [['verify', join(root, 'nope.intactpack')], /cannot read/],
       [['verify', join(root, 'gallery', 'juice', 'a.jpg')], /not-a-pack/],
-      [['frobnicate'], /unknown gallery command/],
+      [['frobnicate'], /needs a subcommand/],
+      [['verify', join(root, 'x'), '--trusted-keys', 'zz'], /--trusted-keys/],
     ];
-    for (const [args, message] of cases) {
-      const r = io();
-      expect(await galleryCommand(args, r.io), args.join(' ')).toBe(2);
-      expect(r.err).toHaveLength(1);
-      expect(r.err[0]).toMatch(message);
-      expect(r.out).toHaveLength(0);
-    }
+    for (const [args, message] of cases) expect(await usageError(args)).toMatch(message);
+    // Through the real entry point: exit 2, one line on stderr, nothing on stdout.
+    const cli = promisify(execFile)('node', ['bin/intact.mjs', 'gallery', 'verify', join(root, 'tampered.intactpack')], { cwd: process.cwd() });
+    const failure = await cli.then(() => null, (e: { code: number; stdout: string; stderr: string }) => e);
+    expect(failure?.code).toBe(2);
+    expect(failure?.stdout).toBe('');
+    expect(failure?.stderr.trim().split('\n')).toHaveLength(1);
+    expect(failure?.stderr).toMatch(/^intact: pack refused \(tampered\)/);
+
     const left = (await readdir(root)).filter((f) => /^o\d|\.tmp$/.test(f));
     expect(left).toEqual([]);
   });
