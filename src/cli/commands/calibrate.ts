@@ -17,7 +17,7 @@ import { serializeDecisionModel } from '../../lib/core/decision/model.ts';
 import { percent } from '../../lib/core/decision/threshold.ts';
 
 const USAGE =
-  'intact calibrate --scores <inspect.jsonl> --labels <labels.csv> [--target-fpr 0.001] [--confidence 0.95] [--guarantee] [--calibration auto|platt|isotonic] [--min-category-good N] [--min-category-damaged N] -o <thresholds.json>';
+  'intact calibrate --scores <inspect.jsonl> --labels <labels.csv> [--target-fpr 0.001] [--confidence 0.95] [--guarantee] [--calibration auto|platt|isotonic] [--min-category-good N] [--min-category-damaged N] [--description TEXT] -o <thresholds.json>';
 
 function numberFlag(args: ParsedArgs, name: string, check: (n: number) => boolean, what: string): number | undefined {
   const v = stringFlag(args, name);
@@ -62,7 +62,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv, io) {
     const args = parseArgs(argv, {
-      valued: ['scores', 'labels', 'target-fpr', 'confidence', 'calibration', 'min-category-good', 'min-category-damaged', 'o', 'output'],
+      valued: ['scores', 'labels', 'target-fpr', 'confidence', 'calibration', 'min-category-good', 'min-category-damaged', 'description', 'o', 'output'],
       boolean: ['guarantee'],
     });
     if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}" (usage: ${USAGE})`);
@@ -82,7 +82,7 @@ export const command: CliCommand = {
       calibration,
       minCategoryGood: numberFlag(args, 'min-category-good', count, 'a whole number ≥ 1'),
       minCategoryDamaged: numberFlag(args, 'min-category-damaged', count, 'a whole number ≥ 1'),
-      description: `intact calibrate on ${basename(scoresPath)} with labels ${basename(labelsPath)}`,
+      description: stringFlag(args, 'description') ?? `intact calibrate on ${basename(scoresPath)} with labels ${basename(labelsPath)}`,
     };
 
     const [scoresText, labelsText] = await Promise.all([readInput(scoresPath, 'scores'), readInput(labelsPath, 'labels')]);

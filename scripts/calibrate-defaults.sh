@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Fits the decision thresholds the app ships with (src/lib/core/decision/default-thresholds.json)
+# on scores the released models give a held-out labelled set: render it, run `intact inspect`
+# exactly as a user would (gallery = the dev train photos), then `intact calibrate`.
+# usage: scripts/calibrate-defaults.sh [n_renders=800] [work_dir=models/.work/calibration]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-800}"
+work="${2:-models/.work/calibration}"
+data="${INTACT_DATA:-../shared/data/grocery-dev}"
+mkdir -p "$work"
+/usr/bin/python3 scripts/render-calibration-set.py "$work/set" "$n"
+node bin/intact.mjs inspect --gallery "$data/train" "$work/set/images" > "$work/scores.jsonl"
+node bin/intact.mjs calibrate --scores "$work/scores.jsonl" --labels "$work/set/labels.csv" --target-fpr 0.001 \
+  --description "held-out renders of the damage generator (seed build+2, grocery val photos only; $n images) plus the $(ls "$data"/val/*/* | wc -l) real grocery val photos as good items, scored by \`intact inspect --gallery grocery-dev/train\` with the released models on $(date -u +%Y-%m-%d). Synthetic damage: real-world rates will differ; recalibrate on labelled checks from the site." \
+  -o src/lib/core/decision/default-thresholds.json

@@ -1,0 +1,55 @@
+"""Renders a labelled set for fitting the app's default decision thresholds (scripts/calibrate-defaults.sh).
+
+Held out from everything the models were trained or tuned on: the damage generator
+(models/pipeline/generator.py) is run with a seed no build step uses (build SEED + 2) on the
+grocery *val* photos only (the damage head trains on train-photo renders, seed SEED), and the
+real val photos themselves are added as good items. Writes <out>/images/... and <out>/labels.csv
+(`image,label`, label good|damaged; decoys, which only look damaged, are labelled good).
+usage: /usr/bin/python3 scripts/render-calibration-set.py <out_dir> [n]
+"""
+import csv
+import shutil
+import sys
+from pathlib import Path
+
+import cv2
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "models" / "pipeline"))
+from build import SEED  # noqa: E402
+from data import split_images  # noqa: E402
+from datasets import letterbox, load_photos  # noqa: E402
+from generator import generate  # noqa: E402
+
+CALIBRATION_SEED = SEED + 2
+
+
+def main(out: Path, n: int) -> None:
+    images = out / "images"
+    if out.exists():
+        shutil.rmtree(out)
+    images.mkdir(parents=True)
+    _, photos = load_photos("val")
+    canvases = [letterbox(p) for p in photos]
+    rows = []
+    for i in range(n):
+        s = generate(CALIBRATION_SEED, i, photos, canvases)
+        label = "damaged" if s.types.sum() > 0 else "good"
+        name = f"render/{i:05d}-{s.canvas}-{'decoy' if s.decoy else label}.jpg"
+        (images / name).parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(images / name), cv2.cvtColor(s.image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 95])
+        rows.append((name, label))
+    for cls, path in split_images("val"):
+        name = f"photo/{cls}/{path.name}"
+        (images / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, images / name)
+        rows.append((name, "good"))
+    with open(out / "labels.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["image", "label"])
+        w.writerows(rows)
+    good = sum(1 for _, l in rows if l == "good")
+    print(f"wrote {len(rows)} images ({good} good, {len(rows) - good} damaged) to {images}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 800)
