@@ -1,0 +1,74 @@
+// The Calibrate screen in the built app: import labelled results, read the figures and charts,
+// change the target, save for the device (real IndexedDB) and find the saved thresholds in use
+// after a reload; bad files get a message, not a crash.
+import { expect, test, type Page } from '@playwright/test';
+import { binormalLogits, toProbability } from '../../src/lib/core/decision/synthetic.ts';
+import { watchForCrashes } from './app.ts';
+
+function labelledResults(n: number, separation: number): { jsonl: string; csv: string } {
+  const { good, damaged } = binormalLogits(n, n, separation, 3);
+  const lines: string[] = [];
+  const csv = ['image,label,category'];
+  [...good.map((z) => [z, 'good'] as const), ...damaged.map((z) => [z, 'damaged'] as const)].forEach(([z, label], i) => {
+    const p = toProbability(z);
+    lines.push(JSON.stringify({ image: `/data/${i}.jpg`, product: 'Oatly-Oat-Milk', damage: p, types: { crush: p, tear: 0.01, hole: 0.01, deconstruction: 0.01, spill: 0.01 }, anomaly: null, score: p, verdict: 'pass', ms: 10 }));
+    csv.push(`${i}.jpg,${label},${i % 2 ? 'Milk' : 'Juice'}`);
+  });
+  return { jsonl: lines.join('\n') + '\n', csv: csv.join('\n') + '\n' };
+}
+
+async function importFiles(page: Page, files: { name: string; text: string }[]) {
+  await page
+    .getByLabel(/Import inspect results/)
+    .setInputFiles(files.map((f) => ({ name: f.name, mimeType: 'text/plain', buffer: Buffer.from(f.text) })));
+}
+
+test('fits imported results, shows the figures and saves them for the device', async ({ page }) => {
+  const crashes = watchForCrashes(page);
+  await page.goto('/#/calibrate');
+  await expect(page.getByRole('heading', { name: 'Calibrate' })).toBeVisible();
+  await expect(page.getByTestId('active-thresholds')).toHaveText(/shipped default thresholds/);
+
+  const { jsonl, csv } = labelledResults(1500, 3);
+  await importFiles(page, [{ name: 'inspect.jsonl', text: jsonl }, { name: 'labels.csv', text: csv }]);
+  await expect(page.getByTestId('expected-fpr')).toHaveText(/^0 %|^0\.\d+ %/);
+  await expect(page.getByTestId('fpr-upper')).toContainText('does not show the 0.1 % target');
+  await expect(page.getByRole('note').first()).toContainText('only 1500 good items');
+  await expect(page.getByRole('img', { name: /^ROC/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /^Precision–recall/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /histogram/ })).toBeVisible();
+  const strictRecall = await page.getByTestId('recall').textContent();
+
+  await page.getByLabel('Good items that may be sidelined').selectOption('0.05');
+  await expect(page.getByTestId('fpr-upper')).toContainText('the 5 % target');
+  await expect(page.getByTestId('recall')).not.toHaveText(strictRecall ?? '');
+
+  await page.getByRole('button', { name: 'Save for this device' }).click();
+  await expect(page.getByText(/Saved for this device at/)).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('active-thresholds')).toHaveText(/fitted to inspect\.jsonl with labels labels\.csv for a 5 % target/);
+  expect(crashes).toEqual([]);
+});
+
+test('says what is wrong with unusable files', async ({ page }) => {
+  const crashes = watchForCrashes(page);
+  await page.goto('/#/calibrate');
+  const { jsonl } = labelledResults(20, 2);
+  await importFiles(page, [{ name: 'inspect.jsonl', text: jsonl }, { name: 'labels.csv', text: 'image,label\n0.jpg,good\n' }]);
+  await expect(page.getByRole('alert')).toContainText('scored image(s) have no label');
+  await importFiles(page, [{ name: 'thresholds.json', text: '{"schema":"other"}' }]);
+  await expect(page.getByRole('alert')).toContainText('schema must be "intact-thresholds/1"');
+  expect(crashes).toEqual([]);
+});
+
+test.describe('handheld, 360×640', () => {
+  test.use({ viewport: { width: 360, height: 640 }, hasTouch: true, isMobile: true });
+  test('fits the screen', async ({ page }) => {
+    await page.goto('/#/calibrate');
+    const { jsonl, csv } = labelledResults(300, 2);
+    await importFiles(page, [{ name: 'inspect.jsonl', text: jsonl }, { name: 'labels.csv', text: csv }]);
+    await expect(page.getByTestId('recall')).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
