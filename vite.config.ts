@@ -38,7 +38,8 @@ const MIME: Record<string, string> = {
 /** URL path (under the app) → file on disk, for the released models and their manifest. */
 function releasedModelFiles(): Map<string, string> {
   const files = new Map<string, string>();
-  const modelsDir = resolve('models');
+  // INTACT_MODELS_DIR serves another released-model folder (e.g. a candidate under test).
+  const modelsDir = resolve(process.env.INTACT_MODELS_DIR ?? 'models');
   const manifestPath = join(modelsDir, 'manifest.json');
   if (!existsSync(manifestPath)) return files;
   files.set('models/manifest.json', manifestPath);

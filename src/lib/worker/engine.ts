@@ -85,16 +85,18 @@ export class InferenceEngine implements InferenceWorkerApi {
         String(error),
       );
       if (this.#pipeline) return this.#keepPreviousOr(integrity, 'A downloaded model update was damaged and was not used; the previous model stays in use.');
-      return this.#fallBackToLastGood(config, manifest, integrity);
+      return this.#fallBackToLastGood(config, integrity);
     }
   }
 
-  async #fallBackToLastGood(config: EngineConfig, rejected: ModelManifest, integrity: ReturnType<typeof failure>): Promise<Outcome<EngineInfo>> {
+  async #fallBackToLastGood(config: EngineConfig, integrity: ReturnType<typeof failure>): Promise<Outcome<EngineInfo>> {
     const previous = await recallGoodModels().catch(() => null);
-    if (!previous || JSON.stringify(previous.manifest) === JSON.stringify(rejected)) return integrity;
+    if (!previous) return integrity;
     try {
       const pipeline = await this.deps.createPipeline({ ...previous, providers: config.providers });
-      await this.#install(pipeline, previous.manifest, config, ['A downloaded model update was damaged and was not used; the previous model is in use.']);
+      await this.#install(pipeline, previous.manifest, config, [
+        'A downloaded model file was damaged and was not used; the last model verified on this device is in use.',
+      ]);
       return { ok: true, value: this.#info as EngineInfo };
     } catch {
       return integrity;
