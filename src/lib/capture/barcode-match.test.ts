@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { productId, type ProductId } from '../core/types.ts';
+import { crossCheckBarcode, normalizeBarcode, validGtin } from './barcode-match.ts';
+
+const OAT = productId('oat-milk');
+const SOY = productId('soy-milk');
+const JUICE = productId('juice');
+const table = new Map<string, ProductId[]>([
+  [normalizeBarcode('7394376616037'), [OAT]],
+  [normalizeBarcode('5411188112709'), [SOY]],
+]);
+const lookup = (code: string) => table.get(code) ?? [];
+
+describe('barcode normalisation', () => {
+  it('makes UPC-A and its EAN-13 form equal', () => {
+    expect(normalizeBarcode('036000291452')).toBe(normalizeBarcode('0036000291452'));
+    expect(normalizeBarcode(' ABC-123 ')).toBe('ABC-123');
+  });
+
+  it('checks the GS1 check digit', () => {
+    expect(validGtin('7394376616037')).toBe(true);
+    expect(validGtin('7394376616038')).toBe(false);
+    expect(validGtin('036000291452')).toBe(true);
+    expect(validGtin('96385074')).toBe(true);
+  });
+});
+
+describe('barcode cross-check', () => {
+  it('agrees when the image shows the barcode’s product', () => {
+    expect(crossCheckBarcode(['7394376616037'], lookup, [{ product: OAT, score: 0.9 }])).toEqual({ kind: 'match', barcode: '07394376616037', product: OAT });
+  });
+
+  it('calls a mismatch when the picture clearly shows another product', () => {
+    const out = crossCheckBarcode(['7394376616037'], lookup, [
+      { product: JUICE, score: 0.93 },
+      { product: OAT, score: 0.7 },
+    ]);
+    expect(out).toMatchObject({ kind: 'mismatch', barcodeProduct: OAT, imageProduct: JUICE, barcodeProductScore: 0.7 });
+  });
+
+  it('lets the barcode decide between near-identical look-alikes', () => {
+    const out = crossCheckBarcode(['5411188112709'], lookup, [
+      { product: OAT, score: 0.91 },
+      { product: SOY, score: 0.9 },
+    ]);
+    expect(out).toMatchObject({ kind: 'match', product: SOY });
+    expect(crossCheckBarcode(['5411188112709'], lookup, [{ product: OAT, score: 0.91 }, { product: SOY, score: 0.9 }], { margin: 0 }).kind).toBe('mismatch');
+  });
+
+  it('ignores misreads and reports unknown or absent barcodes', () => {
+    expect(crossCheckBarcode([], lookup, [{ product: OAT, score: 0.9 }])).toEqual({ kind: 'no-barcode' });
+    expect(crossCheckBarcode(['7394376616038'], lookup, [{ product: JUICE, score: 0.9 }])).toEqual({ kind: 'no-barcode' });
+    expect(crossCheckBarcode(['4006381333931'], lookup, [{ product: OAT, score: 0.9 }])).toEqual({ kind: 'unknown-barcode', barcode: '04006381333931' });
+    expect(crossCheckBarcode(['7394376616037'], lookup, [])).toEqual({ kind: 'barcode-only', barcode: '07394376616037', product: OAT });
+  });
+});
