@@ -1,25 +1,16 @@
 // The worker side of the protocol: owns the pipeline, runs one check at a time, honours
 // cancellation between stages, and turns every failure into a typed Outcome.
 import * as Comlink from 'comlink';
-import type { CheckResult } from '../core/check-result.ts';
-import type { RgbaImage } from '../core/image.ts';
 import type { ModelManifest } from '../core/model-manifest.ts';
-import type { InspectOptions, ModelStatus, PipelineOptions, ReadModelFile, ReferenceEmbedding } from '../pipeline/api.ts';
+import type { Pipeline, PipelineOptions, ReadModelFile, ReferenceEmbedding } from '../pipeline/api.ts';
 import { decodeFrame } from './decode.ts';
 import { recallGoodModels, rememberGoodModels } from './last-good-model.ts';
 import type { CheckReply, CheckRequest, EngineConfig, EngineError, EngineInfo, InferenceWorkerApi, Outcome } from './messages.ts';
 
-/** What the worker needs from src/lib/pipeline; the real pipeline is injected by inference.worker.ts. */
-export interface CheckPipeline {
-  inspect(image: RgbaImage, options?: InspectOptions): Promise<CheckResult>;
-  status(): ModelStatus[];
-  setReferences(references: ReferenceEmbedding[]): void;
-  dispose(): Promise<void>;
-}
-
+/** The parts that touch onnxruntime, injected by inference.worker.ts. */
 export interface EngineDeps {
   configure(config: EngineConfig): void;
-  createPipeline(options: PipelineOptions): Promise<CheckPipeline>;
+  createPipeline(options: PipelineOptions): Promise<Pipeline>;
   /** Recognises the pipeline's "file does not match its sha256" failure. */
   isIntegrityFailure(error: unknown): boolean;
 }
@@ -30,7 +21,7 @@ const failure = (code: EngineError['code'], message: string, detail?: string) =>
 const CANCELLED = failure('cancelled', 'Check cancelled.');
 
 export class InferenceEngine implements InferenceWorkerApi {
-  #pipeline: CheckPipeline | null = null;
+  #pipeline: Pipeline | null = null;
   #info: EngineInfo | null = null;
   #references: ReferenceEmbedding[] = [];
   #running = new Map<number, AbortController>();
@@ -103,7 +94,7 @@ export class InferenceEngine implements InferenceWorkerApi {
     }
   }
 
-  async #install(pipeline: CheckPipeline, manifest: ModelManifest, config: EngineConfig, notices: string[]): Promise<void> {
+  async #install(pipeline: Pipeline, manifest: ModelManifest, config: EngineConfig, notices: string[]): Promise<void> {
     const previous = this.#pipeline;
     pipeline.setReferences(this.#references);
     this.#pipeline = pipeline;
