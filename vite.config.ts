@@ -14,7 +14,7 @@ const isolationHeaders = {
 
 // Nothing leaves the device: every fetch, script, worker and image comes from the app's origin.
 // 'wasm-unsafe-eval' lets onnxruntime compile its WebAssembly; blob: workers are how its threads
-// start; inline styles are how Svelte applies style: directives.
+// start. Styles come from the built CSS files only.
 const contentSecurityPolicy = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
@@ -22,7 +22,7 @@ const contentSecurityPolicy = [
   "connect-src 'self'",
   "img-src 'self' blob: data:",
   "media-src 'self' blob:",
-  "style-src 'self' 'unsafe-inline'",
+  "style-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'self'",
