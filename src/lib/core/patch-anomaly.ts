@@ -7,13 +7,16 @@
 // hundreds of references still compares in milliseconds.
 //
 // Normalisation to [0, 1]: raw distances depend on the model and the product, so each memory
-// bank carries its own "normal" distance statistics, measured leave-one-reference-out: the
-// nearest-neighbour distance from a reference's patches to the memory built from the *other*
-// references (median and 99th percentile). A patch at distance d scores
-//     z = (d − median) / (p99 − median),   value = σ(4·(z − 1)),
-// so a patch as unusual as the rarest 1 % of pristine patches scores 0.5, a typical pristine
-// patch ≈ 0.02, and one twice as far out ≈ 0.98. The item's anomaly score is the same
-// function of the largest z over the map (one damaged patch is enough to matter).
+// bank carries its own statistics of pristine distances, measured leave-one-reference-out
+// (a reference's patches against the memory of the *other* references), at two levels:
+//  - patch level (median, 99th percentile of single-patch nearest-neighbour distances) for
+//    the map: cell value = σ(4·(z − 1)), z = (d − median) / (p99 − median), so a patch as
+//    unusual as the rarest 1 % of pristine patches shows 0.5, a typical one ≈ 0.02;
+//  - image level (median and maximum over references of each reference's worst patch) for
+//    the item's score, the same function of the query's worst patch. Normalising the worst
+//    of ~200 patches by a single-patch percentile would put every pristine item near 0.5;
+//    against pristine images' own worst patches, a query scores 0.5 when it is exactly as
+//    unusual as the most unusual pristine reference, and approaches 1 beyond that.
 // With a single reference there is nothing to leave out; its patches are then compared with
 // the patches of the same image at least two cells away, a coarser stand-in that errs towards
 // larger normal distances (fewer false sidelines).
@@ -29,7 +32,10 @@ export interface PatchMemory {
   /** count × dim, each row unit length. */
   features: Float32Array;
   count: number;
+  /** Pristine single-patch distances (normalises the map). */
   normal: NormalDistances;
+  /** Pristine per-image worst-patch distances (normalises the item score). */
+  imageNormal: NormalDistances;
 }
 
 export interface PatchSet {
@@ -189,27 +195,20 @@ export function buildPatchMemory(references: PatchSet[], grid: [number, number],
   const features = new Float32Array(picked.length * dim);
   picked.forEach((p, i) => features.set(unit.subarray(p * dim, (p + 1) * dim), i * dim));
 
-  const normal = normalDistances(unit, owner, cellOf, grid, dim, picked, references.length, options.seed ?? 1);
-  return { dim, features, count: picked.length, normal };
+  const { normal, imageNormal } = normalDistances(unit, owner, cellOf, grid, dim, picked, references.length, options.seed ?? 1);
+  return { dim, features, count: picked.length, normal, imageNormal };
 }
+
+/** References whose worst patch is measured for the image-level statistics (bounds the cost). */
+const IMAGE_SAMPLE = 8;
 
 function normalDistances(
   unit: Float32Array, owner: number[], cellOf: number[], grid: [number, number], dim: number,
   memoryRows: Int32Array, referenceCount: number, seed: number,
-): NormalDistances {
+): { normal: NormalDistances; imageNormal: NormalDistances } {
   const random = rng(seed + 7);
   const n = owner.length;
-  const sampleSize = Math.min(n, 512);
-  // A fixed random sample of patches bounds the cost for products with many references.
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  const dists = new Float32Array(sampleSize);
-  let m = 0;
-  for (let s = 0; s < sampleSize; s++) {
-    const p = order[s];
+  const nearest = (p: number): number => {
     let best = -Infinity;
     if (referenceCount > 1) {
       for (let k = 0; k < memoryRows.length; k++) {
@@ -219,7 +218,7 @@ function normalDistances(
         if (d > best) best = d;
       }
     } else {
-      const [, w] = grid;
+      const w = grid[1];
       const py = Math.floor(cellOf[p] / w), px = cellOf[p] % w;
       for (let q = 0; q < n; q++) {
         const qy = Math.floor(cellOf[q] / w), qx = cellOf[q] % w;
@@ -228,15 +227,43 @@ function normalDistances(
         if (d > best) best = d;
       }
     }
-    if (best > -Infinity) dists[m++] = unitDistance(best);
+    return best > -Infinity ? unitDistance(best) : NaN;
+  };
+
+  // Patch level: a fixed random sample of patches bounds the cost.
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
   }
-  const sorted = dists.slice(0, m).sort();
-  if (m === 0) return { median: 0.5, p99: 1 };
+  const patchDists = Array.from(order.subarray(0, Math.min(n, 512)), nearest).filter((d) => !Number.isNaN(d));
+  const sorted = Float32Array.from(patchDists).sort();
+  if (sorted.length === 0) {
+    const fallback = { median: 0.5, p99: 1 };
+    return { normal: fallback, imageNormal: fallback };
+  }
   const median = quantile(sorted, 0.5);
   // A floor on the spread keeps a memory of near-identical references from turning every
   // bit of sensor noise into a maximal anomaly.
-  const p99 = Math.max(quantile(sorted, 0.99), median + 0.02);
-  return { median, p99 };
+  const normal = { median, p99: Math.max(quantile(sorted, 0.99), median + 0.02) };
+
+  // Image level: each sampled reference's worst patch.
+  const refs = Array.from(new Set(owner));
+  for (let i = refs.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [refs[i], refs[j]] = [refs[j], refs[i]];
+  }
+  const worst: number[] = [];
+  for (const r of refs.slice(0, IMAGE_SAMPLE)) {
+    let w = -Infinity;
+    for (let p = 0; p < n; p++) if (owner[p] === r) w = Math.max(w, nearest(p));
+    if (w > -Infinity && !Number.isNaN(w)) worst.push(w);
+  }
+  worst.sort((a, b) => a - b);
+  const imageMedian = worst.length ? quantile(Float32Array.from(worst), 0.5) : normal.p99;
+  const imageMax = worst.length ? worst[worst.length - 1] : normal.p99;
+  const imageNormal = { median: imageMedian, p99: Math.max(imageMax, imageMedian + 0.02) };
+  return { normal, imageNormal };
 }
 
 export interface AnomalyResult {
@@ -244,7 +271,7 @@ export interface AnomalyResult {
   map: ScoreMap;
   /** Raw nearest-neighbour distances per cell (padding cells NaN). */
   distances: Float32Array;
-  /** Item anomaly in [0, 1], see the header comment. */
+  /** Item anomaly in [0, 1] (image-level normalisation, see the header comment). */
   score: number;
 }
 
@@ -275,6 +302,6 @@ export function scorePatches(query: PatchSet, grid: [number, number], memory: Pa
     values[c] = normalisedAnomaly(dist, memory.normal);
     worst = Math.max(worst, dist);
   }
-  const score = worst > -Infinity ? normalisedAnomaly(worst, memory.normal) : 0;
+  const score = worst > -Infinity ? normalisedAnomaly(worst, memory.imageNormal) : 0;
   return { map: { width: w, height: h, values }, distances, score };
 }
