@@ -1,5 +1,6 @@
 // The benchmark as a markdown table (for the README) from the JSON result.
 import type { ModelRow } from './model-latency.ts';
+import type { GallerySearchRow } from './gallery-search.ts';
 import type { PreprocessRow } from './preprocessing.ts';
 import type { SearchRow } from './vector-search.ts';
 
@@ -9,6 +10,7 @@ export interface BenchResult {
   models: ModelRow[];
   preprocessing: PreprocessRow[];
   vectorSearch: SearchRow[];
+  gallerySearch?: GallerySearchRow[];
 }
 
 const f = (x: number, digits = 1) => x.toFixed(digits);
@@ -25,5 +27,11 @@ export function toMarkdown(r: BenchResult): string {
   for (const p of r.preprocessing) out.push(`| ${p.frame} | ${f(p.preprocessMs)} | ${f(p.qualityMs)} |`);
   out.push('', '| references | dim | vectors | ms / query (all) | ms / query (20 candidates) | MB in memory |', '|---:|---:|---|---:|---:|---:|');
   for (const s of r.vectorSearch) out.push(`| ${s.references.toLocaleString('en-US')} | ${s.dim} | ${s.precision} | ${f(s.msPerQuery, 2)} | ${f(s.msPerQueryNarrowed, 3)} | ${f(s.mbInMemory)} |`);
+  if (r.gallerySearch?.length) {
+    out.push('', '| references | products | int8 ms / identify | float32 ms / identify | int8 MB | float32 MB | int8 top-1 = float32 top-1 |', '|---:|---:|---:|---:|---:|---:|---:|');
+    for (const g of r.gallerySearch) {
+      out.push(`| ${g.references.toLocaleString('en-US')} | ${g.products.toLocaleString('en-US')} | ${f(g.msPerQueryInt8, 2)} | ${f(g.msPerQueryFloat32, 2)} | ${f(g.mbInt8)} | ${f(g.mbFloat32)} | ${f(g.top1AgreementInt8 * 100)}% |`);
+    }
+  }
   return out.join('\n');
 }

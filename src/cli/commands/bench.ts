@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { benchModels } from '../../../bench/model-latency.ts';
+import { benchGallerySearch } from '../../../bench/gallery-search.ts';
 import { benchPreprocessing } from '../../../bench/preprocessing.ts';
 import { toMarkdown, type BenchResult } from '../../../bench/report.ts';
 import { benchVectorSearch } from '../../../bench/vector-search.ts';
@@ -51,6 +52,7 @@ export const command: CliCommand = {
       models,
       preprocessing: benchPreprocessing(spec, Math.max(3, Math.min(runs, 10))),
       vectorSearch: benchVectorSearch(sizes, dim, 9, log),
+      gallerySearch: benchGallerySearch(sizes, dim, 9, log),
     };
     const json = JSON.stringify(result, null, 1);
     const target = join(projectRoot, 'bench', 'results.json');

@@ -1,0 +1,193 @@
+// Gallery measurements on the GroceryStore dev photos, through the same Inspector (int8 model,
+// onnxruntime WASM) and the same GalleryIndex / patch-anomaly code as the app:
+//   identification top-1/top-5: val photos vs (a) all train photos as gallery, (b) catalogue
+//   ("iconic") images only, (c) the train gallery narrowed to 20 candidate products;
+//   unseen products: classes the embedding never trained on, enrolled with 5 photos each;
+//   anomaly ROC-AUC on synthetic spills (a liquid stain drawn next to and over the item) and
+//   broken sets (a 2×2 multipack with one unit missing) against each product's references.
+// usage: npx tsx bench/gallery-eval.ts [path/to/grocery-dev] [--out bench/gallery-eval.json]
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { decodeImage } from '../src/cli/decode-image.ts';
+import { loadInspector } from '../src/cli/load-inspector.ts';
+import { GalleryIndex } from '../src/lib/core/gallery-index.ts';
+import { operatingPoints, rocAuc } from '../src/lib/core/decision/roc.ts';
+import { rng, scorePatches } from '../src/lib/core/patch-anomaly.ts';
+import { productId, referenceId, type ProductId } from '../src/lib/core/types.ts';
+import type { ImageEmbedding } from '../src/lib/pipeline/api.ts';
+import type { Inspector } from '../src/lib/pipeline/inspector.ts';
+
+const args = process.argv.slice(2);
+const outIndex = args.indexOf('--out');
+const outFile = outIndex >= 0 ? args.splice(outIndex, 2)[1] : 'bench/gallery-eval.json';
+const data = resolve(args[0] ?? '../shared/data/grocery-dev');
+const ENROL_UNSEEN = 5;
+const CANDIDATES = 20;
+
+interface Item {
+  path: string;
+  product: ProductId;
+}
+
+const listClass = (split: string, cls: string): Item[] =>
+  readdirSync(join(data, split, cls))
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()
+    .map((f) => ({ path: join(data, split, cls, f), product: productId(cls) }));
+const classesOf = (split: string) => readdirSync(join(data, split)).filter((c) => !c.startsWith('.')).sort();
+
+const log = { info: (m: string) => process.stderr.write(`${m}\n`), progress: () => {} };
+
+async function embedBytes(inspector: Inspector, bytes: Uint8Array, label: string): Promise<ImageEmbedding> {
+  return inspector.embed(await decodeImage(bytes, label));
+}
+
+async function embedAll(inspector: Inspector, items: Item[], what: string): Promise<ImageEmbedding[]> {
+  const out: ImageEmbedding[] = [];
+  const t0 = performance.now();
+  for (const it of items) out.push(await embedBytes(inspector, readFileSync(it.path), it.path));
+  log.info(`${what}: ${items.length} images embedded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return out;
+}
+
+function galleryOf(inspector: Inspector, items: Item[], vectors: ImageEmbedding[]): GalleryIndex {
+  const g = inspector.createGallery('float32');
+  items.forEach((it, i) => {
+    g.addProduct({ id: it.product });
+    g.addReference({ id: referenceId(it.path), product: it.product, embedding: vectors[i].embedding, patches: vectors[i].patches, imageCells: vectors[i].imageCells });
+  });
+  return g;
+}
+
+function topK(g: GalleryIndex, queries: Item[], vectors: ImageEmbedding[], candidatesFor?: (it: Item) => ProductId[]) {
+  let top1 = 0;
+  let top5 = 0;
+  queries.forEach((q, i) => {
+    const ids = g.identify(vectors[i].embedding, { top: 5, candidates: candidatesFor?.(q) }).map((m) => m.product);
+    if (ids[0] === q.product) top1++;
+    if (ids.includes(q.product)) top5++;
+  });
+  return { n: queries.length, top1: top1 / queries.length, top5: top5 / queries.length };
+}
+
+/** A liquid stain: an irregular translucent blob with a glossy rim, partly beside the item. */
+function spillSvg(width: number, height: number, random: () => number): string {
+  const cx = width * (0.15 + 0.7 * random());
+  const cy = height * (0.55 + 0.35 * random());
+  const r = Math.min(width, height) * (0.18 + 0.12 * random());
+  const points = Array.from({ length: 14 }, (_, k) => {
+    const a = (k / 14) * 2 * Math.PI;
+    const rr = r * (0.6 + 0.7 * random());
+    return `${(cx + rr * Math.cos(a)).toFixed(1)},${(cy + rr * 0.6 * Math.sin(a)).toFixed(1)}`;
+  });
+  const colours = ['#f4f1e6', '#e9a23b', '#c8552a', '#7a4a21', '#f0d35a'];
+  const fill = colours[Math.floor(random() * colours.length)];
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <polygon points="${points.join(' ')}" fill="${fill}" fill-opacity="0.78" stroke="#ffffff" stroke-opacity="0.55" stroke-width="3" stroke-linejoin="round"/>
+    <ellipse cx="${cx - r * 0.2}" cy="${cy - r * 0.15}" rx="${r * 0.25}" ry="${r * 0.08}" fill="#ffffff" fill-opacity="0.45"/>
+  </svg>`;
+}
+
+async function withSpill(path: string, random: () => number): Promise<Uint8Array> {
+  const meta = await sharp(path).metadata();
+  const svg = Buffer.from(spillSvg(meta.width!, meta.height!, random));
+  return new Uint8Array(await sharp(path).composite([{ input: svg }]).jpeg({ quality: 90 }).toBuffer());
+}
+
+/** A 2×2 multipack of one photo; `missing` blanks one unit with shelf grey. */
+async function multipack(path: string, missing: number | null): Promise<Uint8Array> {
+  const tile = await sharp(path).resize(160, 200, { fit: 'cover' }).toBuffer();
+  const grey = await sharp({ create: { width: 160, height: 200, channels: 3, background: { r: 128, g: 126, b: 120 } } }).png().toBuffer();
+  const composites = [0, 1, 2, 3].map((k) => ({ input: k === missing ? grey : tile, left: (k % 2) * 160, top: Math.floor(k / 2) * 200 }));
+  return new Uint8Array(await sharp({ create: { width: 320, height: 400, channels: 3, background: { r: 128, g: 126, b: 120 } } }).composite(composites).jpeg({ quality: 90 }).toBuffer());
+}
+
+function anomalyAuc(inspector: Inspector, g: GalleryIndex, scored: { product: ProductId; emb: ImageEmbedding; damaged: boolean }[]) {
+  const grid = inspector.embeddingModel.embedding!.patchGrid;
+  const items = scored.map((s) => ({ score: scorePatches({ features: s.emb.patches, valid: s.emb.imageCells }, grid, g.memoryFor(s.product)!).score, damaged: s.damaged }));
+  return { good: items.filter((i) => !i.damaged).length, damaged: items.filter((i) => i.damaged).length, rocAuc: rocAuc(operatingPoints(items)) };
+}
+
+async function main() {
+  const inspector = await loadInspector(log);
+  const entry = inspector.embeddingModel;
+  const heldOut = new Set<string>((entry.metrics?.heldOutClasses as string[] | undefined) ?? []);
+  if (heldOut.size === 0) log.info('the model manifest names no held-out classes: the "unseen" figures are skipped');
+
+  const train = classesOf('train').flatMap((c) => listClass('train', c));
+  const val = classesOf('val').flatMap((c) => listClass('val', c));
+  const iconic = readdirSync(join(data, 'iconic'))
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()
+    .map((f) => ({ path: join(data, 'iconic', f), product: productId(basename(f, '.jpg')) }));
+
+  const trainVec = await embedAll(inspector, train, 'train');
+  const valVec = await embedAll(inspector, val, 'val');
+  const iconicVec = await embedAll(inspector, iconic, 'iconic');
+
+  // (a) the whole train split as gallery; (b) catalogue images only.
+  const trainGallery = galleryOf(inspector, train, trainVec);
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    model: `${entry.id}@${entry.version} (${entry.precision}, ${entry.sha256.slice(0, 12)})`,
+    valVsTrain: topK(trainGallery, val, valVec),
+    valVsIconic: topK(galleryOf(inspector, iconic, iconicVec), val, valVec),
+  };
+
+  // (c) a tote of 20 expected products: the true one and 19 others, drawn per query.
+  const random = rng(7);
+  const all = classesOf('train').map(productId);
+  results.valVsTrainNarrowed20 = topK(trainGallery, val, valVec, (q) => {
+    const others = all.filter((p) => p !== q.product);
+    for (let i = others.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [others[i], others[j]] = [others[j], others[i]];
+    }
+    return [q.product, ...others.slice(0, CANDIDATES - 1)];
+  });
+
+  // Unseen products: every seen class with all its train photos, held-out classes with 5 each.
+  if (heldOut.size) {
+    const enrolled = train.filter((it, i) => !heldOut.has(it.product) || train.slice(0, i).filter((o) => o.product === it.product).length < ENROL_UNSEEN);
+    const vecs = enrolled.map((it) => trainVec[train.indexOf(it)]);
+    const queries = val.filter((q) => heldOut.has(q.product));
+    results.unseenEnrolled5 = { classes: [...heldOut], ...topK(galleryOf(inspector, enrolled, vecs), queries, queries.map((q) => valVec[val.indexOf(q)])) };
+    const seenQueries = val.filter((q) => !heldOut.has(q.product));
+    results.seenClassesOnly = topK(trainGallery, seenQueries, seenQueries.map((q) => valVec[val.indexOf(q)]));
+  }
+
+  // Anomaly: spills on val photos vs the product's train references.
+  const spillRandom = rng(11);
+  const spillScored: { product: ProductId; emb: ImageEmbedding; damaged: boolean }[] = [];
+  for (const [i, q] of val.entries()) {
+    spillScored.push({ product: q.product, emb: valVec[i], damaged: false });
+    spillScored.push({ product: q.product, emb: await embedBytes(inspector, await withSpill(q.path, spillRandom), `${q.path}+spill`), damaged: true });
+  }
+  results.spillAnomaly = anomalyAuc(inspector, trainGallery, spillScored);
+
+  // Broken sets: references are 2×2 multipacks of 5 train photos per product; queries are val
+  // photos as full multipacks (good) and with one unit missing (damaged).
+  const setRefs: Item[] = [];
+  const setVec: ImageEmbedding[] = [];
+  for (const cls of classesOf('val')) {
+    for (const it of listClass('train', cls).slice(0, 5)) {
+      setRefs.push(it);
+      setVec.push(await embedBytes(inspector, await multipack(it.path, null), `${it.path} ×4`));
+    }
+  }
+  const setGallery = galleryOf(inspector, setRefs, setVec);
+  const setRandom = rng(13);
+  const setScored: { product: ProductId; emb: ImageEmbedding; damaged: boolean }[] = [];
+  for (const q of val) {
+    setScored.push({ product: q.product, emb: await embedBytes(inspector, await multipack(q.path, null), `${q.path} ×4`), damaged: false });
+    setScored.push({ product: q.product, emb: await embedBytes(inspector, await multipack(q.path, Math.floor(setRandom() * 4)), `${q.path} ×3`), damaged: true });
+  }
+  results.brokenSetAnomaly = anomalyAuc(inspector, setGallery, setScored);
+
+  await inspector.dispose();
+  writeFileSync(outFile, `${JSON.stringify(results, null, 1)}\n`);
+  process.stdout.write(`${JSON.stringify(results, null, 1)}\n`);
+}
+
+await main();
