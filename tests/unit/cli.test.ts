@@ -82,6 +82,33 @@ describe('intact identify', () => {
   });
 });
 
+describe('--gallery <pack>', () => {
+  it('identifies from a pack built by `intact gallery build` as from the folder it came from', () => {
+    const pack = join(tmp, 'mini.intactpack');
+    expect(run(['gallery', 'build', gallery, '-o', pack]).code).toBe(0);
+    const fromPack = run(['identify', '--gallery', pack, '--top', '4', queries]);
+    const fromFolder = run(['identify', '--gallery', gallery, '--top', '4', queries]);
+    expect(fromPack.code).toBe(0);
+    expect(fromPack.lines).toHaveLength(8);
+    // The pack may store int8 vectors: scores agree to quantisation error, not bit for bit.
+    fromPack.lines.forEach((line, i) => {
+      const a = line.matches as { product: string; score: number }[];
+      const b = fromFolder.lines[i].matches as { product: string; score: number }[];
+      for (const m of a) expect(m.score).toBeCloseTo(b.find((x) => x.product === m.product)!.score, 2);
+    });
+  });
+
+  it('refuses a truncated pack with exit 2', () => {
+    const pack = join(tmp, 'mini.intactpack');
+    const truncated = join(tmp, 'truncated.intactpack');
+    writeFileSync(truncated, readFileSync(pack).subarray(0, 1000));
+    const r = run(['identify', '--gallery', truncated, queries]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n').pop()).toMatch(/^intact: bad gallery: .*truncated\.intactpack: pack is truncated/);
+  });
+});
+
 describe('intact inspect', () => {
   it('with a gallery: identifies, compares, and gives a verdict per image', () => {
     const r = run(['inspect', '--gallery', gallery, join(queries, 'Arla-Standard-Milk')]);
