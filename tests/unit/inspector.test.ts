@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../src/lib/core/image.ts';
 import type { ModelManifest } from '../../src/lib/core/model-manifest.ts';
 import { productId } from '../../src/lib/core/types.ts';
+import { decide } from '../../src/lib/core/decision/decide.ts';
 import { configureOrt } from '../../src/lib/inference/index.ts';
 import { Inspector, UnknownProductError } from '../../src/lib/pipeline/inspector.ts';
 
@@ -73,7 +74,7 @@ describe('Inspector on the fixture model', async () => {
     expect(narrowed.matches.map((m) => m.product).sort()).toEqual(['p1', 'p2']);
   });
 
-  it('inspects: a complete result whose verdict follows the provisional rule', async () => {
+  it('inspects: a complete result whose verdict follows the shipped decision', async () => {
     const r = await inspector.inspect(productImage(2, 9), { gallery });
     expect(r.product).toBe('p2');
     expect(r.anomaly).not.toBeNull();
@@ -81,9 +82,9 @@ describe('Inspector on the fixture model', async () => {
     expect(r.heatmap.width * r.heatmap.height).toBe(16);
     expect(Object.keys(r.types)).toEqual(['crush', 'tear', 'hole', 'deconstruction', 'spill']);
     expect(r.quality.ok).toBe(true);
-    const fused = 1 - (1 - r.damage) * (1 - 0.5 * (r.anomaly ?? 0));
-    expect(r.score).toBeCloseTo(fused, 6);
-    expect(r.verdict).toBe(fused >= 0.5 ? 'sideline' : 'pass');
+    const d = decide({ quality: r.quality, damage: r.damage, types: r.types, topType: r.topType, anomaly: r.anomaly });
+    expect(r.score).toBeCloseTo(d.score, 6);
+    expect(r.verdict).toBe(d.fusedLogit > d.threshold ? 'sideline' : 'pass');
     expect(r.timings.total).toBeGreaterThan(0);
   });
 
@@ -97,7 +98,7 @@ describe('Inspector on the fixture model', async () => {
     const r = await inspector.inspect(productImage(0, 1));
     expect(r.product).toBeNull();
     expect(r.anomaly).toBeNull();
-    expect(r.score).toBeCloseTo(r.damage, 6);
+    expect(r.score).toBeCloseTo(decide({ quality: r.quality, damage: r.damage, types: r.types, topType: r.topType, anomaly: null }).score, 6);
   });
 
   it('rejects an unknown --product and honours an aborted signal', async () => {

@@ -1,3 +1,4 @@
+import type { Severity } from './decision/severity.ts';
 import type { DamageType, DamageTypeScores, Millis, Probability, ProductId, Verdict } from './types.ts';
 
 /** A coarse map over the analysed crop, row-major, values in [0, 1]. */
@@ -45,6 +46,8 @@ export interface CheckResult {
   verdict: Verdict;
   /** Plain-language reasons for the verdict, most important first. */
   reasons: string[];
+  /** How bad a damage finding is (per the severity policy); null when there is none. */
+  severity?: Severity | null;
   timings: CheckTimings;
   /** Execution provider actually used ("webgpu", "wasm"), as reported by onnxruntime. */
   provider: string;

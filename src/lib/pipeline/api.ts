@@ -2,6 +2,7 @@
 // callers: the Web Worker (src/lib/worker/) behind the app, and the Node CLI (src/cli/).
 // Both call exactly this, so the app and the CLI cannot disagree about a verdict.
 import type { CheckResult, ProductMatch } from '../core/check-result.ts';
+import type { DecisionConfig } from '../core/decision/decide.ts';
 import type { RgbaImage } from '../core/image.ts';
 import type { ModelManifest } from '../core/model-manifest.ts';
 import type { GalleryIndex } from '../core/gallery-index.ts';
@@ -15,6 +16,8 @@ export interface PipelineOptions {
   readFile: ReadModelFile;
   /** Preferred execution providers in order; the pipeline reports which one it got. */
   providers?: ('webgpu' | 'wasm')[];
+  /** Fusion, thresholds and severity policy; the shipped defaults when absent. */
+  decision?: DecisionConfig;
 }
 
 export interface ReferenceEmbedding {

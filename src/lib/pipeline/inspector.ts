@@ -7,7 +7,7 @@ import { entryFor, parseManifest } from '../core/manifest-parse.ts';
 import type { ModelEntry } from '../core/model-manifest.ts';
 import { scorePatches } from '../core/patch-anomaly.ts';
 import { imageCells, preprocess, type ModelInput } from '../core/preprocess.ts';
-import { decide, DEFAULT_PROVISIONAL_THRESHOLDS, type ProvisionalThresholds } from '../core/provisional-fusion.ts';
+import { decide, DEFAULT_DECISION_CONFIG, type DecisionConfig } from '../core/decision/decide.ts';
 import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, type QualityThresholds } from '../core/quality.ts';
 import { DAMAGE_TYPES, millis, probability, referenceId, type DamageType, type DamageTypeScores, type ProductId } from '../core/types.ts';
 import type { VectorPrecision } from '../core/vector-index.ts';
@@ -15,7 +15,6 @@ import { AbortedError, ModelError, ModelHost, type TensorData } from '../inferen
 import type { IdentifyResult, ImageEmbedding, InspectOptions, ModelStatus, Pipeline, PipelineOptions, ReferenceEmbedding } from './api.ts';
 
 export interface InspectorOptions extends PipelineOptions {
-  thresholds?: ProvisionalThresholds;
   quality?: QualityThresholds;
   /** Storage of the default gallery's vectors (int8 = 4× smaller, see core/vector-index.ts). */
   galleryPrecision?: VectorPrecision;
@@ -36,14 +35,14 @@ function checkAborted(signal?: AbortSignal): void {
 
 export class Inspector implements Pipeline {
   private readonly host: ModelHost;
-  private thresholds: ProvisionalThresholds;
+  private decision: DecisionConfig;
   private readonly qualityThresholds: QualityThresholds;
   private readonly galleryPrecision: VectorPrecision;
   private defaultGallery: GalleryIndex | null = null;
 
   private constructor(options: InspectorOptions) {
     this.host = new ModelHost(options.readFile, options.providers);
-    this.thresholds = options.thresholds ?? DEFAULT_PROVISIONAL_THRESHOLDS;
+    this.decision = options.decision ?? DEFAULT_DECISION_CONFIG;
     this.qualityThresholds = options.quality ?? DEFAULT_QUALITY_THRESHOLDS;
     this.galleryPrecision = options.galleryPrecision ?? 'float32';
   }
@@ -70,8 +69,8 @@ export class Inspector implements Pipeline {
     this.defaultGallery = null;
   }
 
-  setThresholds(thresholds: ProvisionalThresholds): void {
-    this.thresholds = thresholds;
+  setDecision(decision: DecisionConfig): void {
+    this.decision = decision;
   }
 
   status(): ModelStatus[] {
@@ -177,7 +176,8 @@ export class Inspector implements Pipeline {
     }
     const tGallery = now();
 
-    const decision = decide({ quality, damage, types, topType, anomaly }, this.thresholds);
+    const identification = options.product !== undefined ? null : (matches[0]?.score ?? null);
+    const decision = decide({ quality, damage, types, topType, anomaly, heatmap, anomalyMap, identification }, this.decision);
     return {
       product,
       matches,
@@ -191,6 +191,7 @@ export class Inspector implements Pipeline {
       score: decision.score,
       verdict: decision.verdict,
       reasons: decision.reasons,
+      severity: decision.severity,
       timings: {
         preprocess: millis(tPre - t0),
         inference: millis(tInfer - tPre),

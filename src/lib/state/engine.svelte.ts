@@ -3,6 +3,7 @@
 import type { CheckTimings } from '../core/check-result.ts';
 import type { InferenceClient } from '../worker/client.ts';
 import type { EngineConfig, EngineError, EngineInfo } from '../worker/messages.ts';
+import { savedDecisionConfig } from './saved-decision.ts';
 
 export interface TimingRecord {
   /** Epoch milliseconds. */
@@ -34,7 +35,7 @@ export class EngineState {
   async start(): Promise<void> {
     const started = performance.now();
     if (this.status !== 'ready') this.status = 'starting';
-    const outcome = await this.client.init(this.config);
+    const outcome = await this.client.init({ ...this.config, decision: await savedDecisionConfig() });
     this.startupMs = Math.round(performance.now() - started);
     if (outcome.ok) {
       this.info = outcome.value;

@@ -59,7 +59,7 @@ export class InferenceEngine implements InferenceWorkerApi {
     };
 
     try {
-      const pipeline = await this.deps.createPipeline({ manifest, readFile, providers: config.providers });
+      const pipeline = await this.deps.createPipeline({ manifest, readFile, providers: config.providers, decision: config.decision });
       await this.#install(pipeline, manifest, config, []);
       await rememberGoodModels(manifest, filesRead).catch(() => undefined);
       return { ok: true, value: this.#info as EngineInfo };
@@ -84,7 +84,7 @@ export class InferenceEngine implements InferenceWorkerApi {
     const previous = await recallGoodModels().catch(() => null);
     if (!previous) return integrity;
     try {
-      const pipeline = await this.deps.createPipeline({ ...previous, providers: config.providers });
+      const pipeline = await this.deps.createPipeline({ ...previous, providers: config.providers, decision: config.decision });
       await this.#install(pipeline, previous.manifest, config, [
         'A downloaded model file was damaged and was not used; the last model verified on this device is in use.',
       ]);

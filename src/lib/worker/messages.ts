@@ -2,6 +2,7 @@
 // Every call answers with an Outcome: failures cross the boundary as typed values carrying a
 // message written for the associate, never as exceptions the UI has to guess about.
 import type { CheckResult } from '../core/check-result.ts';
+import type { DecisionConfig } from '../core/decision/decide.ts';
 import type { ProductId } from '../core/types.ts';
 import type { ModelStatus, ReferenceEmbedding } from '../pipeline/api.ts';
 import type { DepthMap } from '../capture/frame.ts';
@@ -12,6 +13,8 @@ export interface EngineConfig {
   /** WASM threads to use; 1 when the page is not cross-origin isolated. */
   numThreads: number;
   providers: ('webgpu' | 'wasm')[];
+  /** Thresholds saved on this device (Calibrate screen); the shipped defaults when absent. */
+  decision?: DecisionConfig;
 }
 
 export interface EngineInfo {
