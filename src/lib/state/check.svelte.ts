@@ -18,8 +18,8 @@ export class CheckState {
   label = $state('');
   /** An input the associate must replace (not a photo, too small): shown as a Retake verdict. */
   retakeReason = $state<string | null>(null);
-  /** A fault of the app or device, not of the photo. */
-  error = $state<EngineError | null>(null);
+  /** A fault of the app, the device or the camera, not of the photo. */
+  error = $state<{ message: string; detail?: string } | null>(null);
 
   verdict = $derived<Verdict | null>(this.retakeReason ? 'retake' : (this.result?.verdict ?? null));
 
@@ -39,8 +39,8 @@ export class CheckState {
       frame = await source.grab(controller.signal);
     } catch (error) {
       if (controller.signal.aborted) return;
-      this.#fail({
-        code: 'decode-failed',
+      this.#controller = null;
+      this.#showProblem({
         message: error instanceof CaptureError ? error.message : 'The picture could not be taken. Try again.',
         detail: String(error),
       });
@@ -69,16 +69,23 @@ export class CheckState {
   }
 
   #fail(error: EngineError): void {
-    this.#controller = null;
     if (RETAKE_ERRORS.has(error.code)) {
       this.result = null;
       this.#showPreview(null);
       this.retakeReason = error.message;
       this.phase = 'done';
     } else {
-      this.error = error;
-      this.phase = 'failed';
+      this.#showProblem(error);
     }
+  }
+
+  /** A failed check shows no verdict at all: an older one next to the error would mislead. */
+  #showProblem(problem: { message: string; detail?: string }): void {
+    this.result = null;
+    this.retakeReason = null;
+    this.#showPreview(null);
+    this.error = problem;
+    this.phase = 'failed';
   }
 
   #showPreview(preview: ImageBitmap | null): void {
