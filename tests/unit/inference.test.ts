@@ -39,6 +39,11 @@ describe('inference (onnxruntime-web in Node)', () => {
     await session.release();
   });
 
+  it('counts a provider that creates the session but cannot run it as failed, and says why', async () => {
+    const err = await ModelSession.create(bytes, ['wasm'], [1, 3, 16, 16]).catch((e) => e);
+    expect(err.message).toMatch(/^no execution provider could run the model: wasm: .+/);
+  });
+
   it('runs one inference at a time and cancels queued runs whose signal aborted', async () => {
     const session = await ModelSession.create(bytes, ['wasm']);
     const order: string[] = [];

@@ -22,6 +22,8 @@ export interface HostedModelStatus {
   warmupMs: number;
   lastRunMs: number;
   roles: ModelRole[];
+  /** Providers tried first that failed, and why (shown on Diagnostics). */
+  fallbacks: { provider: string; error: string }[];
 }
 
 export class ModelHost {
@@ -53,8 +55,7 @@ export class ModelHost {
     await verifyModelBytes(entry, bytes);
     let session: ModelSession;
     try {
-      session = await ModelSession.create(bytes, this.providers);
-      await session.warmUp([1, 3, entry.input.size, entry.input.size]);
+      session = await ModelSession.create(bytes, this.providers, [1, 3, entry.input.size, entry.input.size]);
     } catch (e) {
       throw new ModelError('load', `model ${entry.file} passed its integrity check but could not be run: ${e instanceof Error ? e.message : String(e)}`, entry.id, { cause: e });
     }
@@ -78,6 +79,7 @@ export class ModelHost {
       out.push({
         id: m.entry.id, version: m.entry.version, precision: m.entry.precision, sha256: m.entry.sha256,
         provider: m.session.provider, warmupMs: m.session.warmupMs, lastRunMs: m.session.lastRunMs, roles: m.entry.roles,
+        fallbacks: m.session.fallbacks,
       });
     }
     return out;

@@ -53,26 +53,33 @@ export class ModelSession {
 
   /**
    * Tries each provider on its own, in order, so the provider reported is the one that
-   * actually created the session, not merely the first one asked for.
+   * actually created the session, not merely the first one asked for. With `warmUpDims`, a
+   * provider must also complete a first run: WebGPU can create a session and then fail on
+   * its first dispatch (an unsupported quantised kernel, a lost device), and that must fall
+   * back to WASM rather than fail the check.
    */
-  static async create(bytes: Uint8Array, providers: ProviderName[] = ['webgpu', 'wasm']): Promise<ModelSession> {
+  static async create(bytes: Uint8Array, providers: ProviderName[] = ['webgpu', 'wasm'], warmUpDims?: readonly number[]): Promise<ModelSession> {
     const fallbacks: ProviderAttempt[] = [];
     for (const provider of providers) {
       if (!PROVIDERS[provider]?.present()) {
         fallbacks.push({ provider, error: 'not available here' });
         continue;
       }
+      let created: ModelSession | null = null;
       try {
         const session = await ort.InferenceSession.create(bytes, {
           executionProviders: [provider],
           graphOptimizationLevel: 'all',
         });
-        return new ModelSession(session, provider, fallbacks);
+        created = new ModelSession(session, provider, [...fallbacks]);
+        if (warmUpDims) await created.warmUp(warmUpDims);
+        return created;
       } catch (e) {
         fallbacks.push({ provider, error: e instanceof Error ? e.message : String(e) });
+        await created?.release().catch(() => undefined);
       }
     }
-    throw new Error(`no execution provider could load the model: ${fallbacks.map((f) => `${f.provider}: ${f.error}`).join('; ')}`);
+    throw new Error(`no execution provider could run the model: ${fallbacks.map((f) => `${f.provider}: ${f.error}`).join('; ')}`);
   }
 
   /** Runs once on a zero input of the given shape; the first run compiles kernels / shaders. */

@@ -148,10 +148,9 @@ export class Inspector implements Pipeline {
     const tPre = now();
     checkAborted(signal);
 
-    const [damageOut, embedOut] = await Promise.all([
-      damageModel.session.run(damageInput.data, damageInput.dims, signal),
-      needEmbedding && !sameGraph ? embeddingModel.session.run(embedInput.data, embedInput.dims, signal) : Promise.resolve(null),
-    ]);
+    // Sequential, not Promise.all: both sessions share one WASM instance (and one GPU queue).
+    const damageOut = await damageModel.session.run(damageInput.data, damageInput.dims, signal);
+    const embedOut = needEmbedding && !sameGraph ? await embeddingModel.session.run(embedInput.data, embedInput.dims, signal) : null;
     const tInfer = now();
     checkAborted(signal);
 
