@@ -54,3 +54,20 @@ export async function buildTestPack(name: string, products: TestProduct[], optio
 }
 
 export const testPhoto = (seed: number) => photo(seed, 200);
+
+/** A photo with an EAN-13 on it, drawn by zxing's writer (its .wasm read from node_modules). */
+export async function barcodePhoto(code: string): Promise<Uint8Array> {
+  const { readFile } = await import('node:fs/promises');
+  const { createRequire } = await import('node:module');
+  const { prepareZXingModule, writeBarcode } = await import('zxing-wasm/full');
+  const wasm = await readFile(createRequire(import.meta.url).resolve('zxing-wasm/full/zxing_full.wasm'));
+  prepareZXingModule({ overrides: { wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer } });
+  const written = await writeBarcode(code, { format: 'EAN13', scale: 3 });
+  if (written.error) throw new Error(written.error);
+  const barcode = await sharp(Buffer.from(written.svg)).png().toBuffer();
+  const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: { r: 220, g: 200, b: 150 } } })
+    .composite([{ input: barcode, left: 250, top: 220 }])
+    .jpeg({ quality: 85 })
+    .toBuffer();
+  return new Uint8Array(photo);
+}

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { decodePack } from '../../src/lib/core/gallery-pack/index.ts';
-import { buildTestPack, testPhoto } from './gallery-fixtures.ts';
+import { barcodePhoto, buildTestPack, testPhoto } from './gallery-fixtures.ts';
 
 const PACK_A = [
   { id: 'e2e-oat-milk', name: 'E2E Oat milk', references: 2 },
@@ -145,5 +145,21 @@ test.describe('gallery', () => {
     expect(pack.content.references.every((r) => r.product === 'e2e-device-cereal' && r.superseded)).toBe(true);
     expect(pack.content.products).toEqual([expect.objectContaining({ id: 'e2e-device-cereal', packagingVersion: '2026-11', barcodes: ['7310000000001'] })]);
     await expect(page.getByRole('button', { name: 'Export my enrolments (0)' })).toBeDisabled();
+  });
+
+  test('reads a barcode from a photo with the decoder served from the app’s own origin', async ({ page, baseURL }) => {
+    const origin = new URL(baseURL!).origin;
+    const elsewhere: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(origin) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) elsewhere.push(r.url());
+    });
+    const wasm = page.waitForResponse((r) => r.url().endsWith('.wasm') && r.url().includes('zxing'));
+    await openGallery(page);
+    await page.getByRole('button', { name: 'Add product' }).click();
+    await page.getByLabel('Read barcode from a photo').setInputFiles({ name: 'label.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(await barcodePhoto('7394376616037')) });
+    await expect(page.getByText('Read 7394376616037.')).toBeVisible();
+    await expect(page.getByLabel('Barcodes (separate with spaces)')).toHaveValue('7394376616037');
+    expect(new URL((await wasm).url()).origin).toBe(origin);
+    expect(elsewhere).toEqual([]);
   });
 });
