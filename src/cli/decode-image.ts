@@ -3,14 +3,15 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { RgbaImage } from '../lib/core/image.ts';
+import { MAX_ANALYSIS_SIDE } from '../lib/worker/decode-plan.ts';
 import { UsageError } from './errors.ts';
 
 /**
  * Larger photos are downscaled while decoding (libvips shrinks JPEGs on load, so a 50 MP
- * photo never becomes a 200 MB buffer). 16 MP is far more than the 224-px model input and
- * the 256-px quality analysis need, and keeps the area-averaged downscale exact.
+ * photo never becomes a 200 MB buffer), to the same longest side the app's worker decodes
+ * to, so the CLI and the app hand the pipeline the same size of image.
  */
-export const MAX_DECODED_PIXELS = 16_000_000;
+export const MAX_DECODED_SIDE = MAX_ANALYSIS_SIDE;
 
 export async function readImageFile(path: string): Promise<Uint8Array> {
   try {
@@ -27,11 +28,8 @@ export async function decodeImage(bytes: Uint8Array, path: string): Promise<Rgba
     const meta = await sharp(bytes).metadata();
     if (!meta.width || !meta.height) throw new Error('no dimensions');
     let pipeline = sharp(bytes, { failOn: 'error' }).rotate();
-    const pixels = meta.width * meta.height;
-    if (pixels > MAX_DECODED_PIXELS) {
-      const f = Math.sqrt(MAX_DECODED_PIXELS / pixels);
-      const box = Math.floor(Math.max(meta.width, meta.height) * f);
-      pipeline = pipeline.resize({ width: box, height: box, fit: 'inside', kernel: 'lanczos3' });
+    if (Math.max(meta.width, meta.height) > MAX_DECODED_SIDE) {
+      pipeline = pipeline.resize({ width: MAX_DECODED_SIDE, height: MAX_DECODED_SIDE, fit: 'inside', kernel: 'lanczos3' });
     }
     const { data, info } = await pipeline.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 4) throw new Error(`decoded to ${info.channels} channels`);

@@ -41,7 +41,7 @@ beforeAll(async () => {
   const jpeg = readFileSync(join(queries, 'Oatly-Oat-Milk/Oatly-Oat-Milk_001.jpg'));
   writeFileSync(bad.truncated, jpeg.subarray(0, Math.floor(jpeg.length / 2)));
   await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } }).png().toFile(bad.tiny);
-  // 8000×7000 = 56 MP: decoded with shrink-on-load under the 16 MP cap.
+  // 8000×7000 = 56 MP: shrunk while decoding to the 2048-px side the app also uses.
   await sharp({ create: { width: 8000, height: 7000, channels: 3, background: '#a0a0a0', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg({ quality: 50 }).toFile(bad.huge);
 }, 120_000);
 
