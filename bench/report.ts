@@ -1,6 +1,7 @@
 // The benchmark as a markdown table (for the README) from the JSON result.
 import type { ModelRow } from './model-latency.ts';
 import type { GallerySearchRow } from './gallery-search.ts';
+import type { PatchCompareRow } from './patch-compare.ts';
 import type { PreprocessRow } from './preprocessing.ts';
 import type { SearchRow } from './vector-search.ts';
 
@@ -11,6 +12,7 @@ export interface BenchResult {
   preprocessing: PreprocessRow[];
   vectorSearch: SearchRow[];
   gallerySearch?: GallerySearchRow[];
+  patchCompare?: PatchCompareRow[];
 }
 
 const f = (x: number, digits = 1) => x.toFixed(digits);
@@ -32,6 +34,10 @@ export function toMarkdown(r: BenchResult): string {
     for (const g of r.gallerySearch) {
       out.push(`| ${g.references.toLocaleString('en-US')} | ${g.products.toLocaleString('en-US')} | ${f(g.msPerQueryInt8, 2)} | ${f(g.msPerQueryFloat32, 2)} | ${f(g.mbInt8)} | ${f(g.mbFloat32)} | ${f(g.top1AgreementInt8 * 100)}% |`);
     }
+  }
+  if (r.patchCompare?.length) {
+    out.push('', '| references of the product | patches in | memory patches | memory MB | build ms (once per product) | compare ms per check |', '|---:|---:|---:|---:|---:|---:|');
+    for (const p of r.patchCompare) out.push(`| ${p.references} | ${p.patchesIn.toLocaleString('en-US')} | ${p.memoryPatches} | ${f(p.memoryMb, 2)} | ${f(p.buildMs, 0)} | ${f(p.scoreMs)} |`);
   }
   return out.join('\n');
 }

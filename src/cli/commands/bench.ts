@@ -6,6 +6,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { benchModels } from '../../../bench/model-latency.ts';
 import { benchGallerySearch } from '../../../bench/gallery-search.ts';
+import { benchPatchCompare } from '../../../bench/patch-compare.ts';
 import { benchPreprocessing } from '../../../bench/preprocessing.ts';
 import { toMarkdown, type BenchResult } from '../../../bench/report.ts';
 import { benchVectorSearch } from '../../../bench/vector-search.ts';
@@ -44,7 +45,8 @@ export const command: CliCommand = {
     const damageModels = manifest?.models.filter((m) => m.roles.includes('damage')) ?? [];
     const models = await benchModels(damageModels, async (file) => new Uint8Array(await readFile(resolve(base, file))), runs, log);
     const spec = manifest?.models.find((m) => m.default)?.input ?? DEFAULT_INPUT;
-    const dim = intFlag(args, 'dim', 8, 4096) ?? manifest?.models.find((m) => m.embedding)?.embedding?.dim ?? 256;
+    const embeddingSpec = manifest?.models.find((m) => m.default && m.embedding)?.embedding;
+    const dim = intFlag(args, 'dim', 8, 4096) ?? embeddingSpec?.dim ?? 256;
 
     const result: BenchResult = {
       date: new Date().toISOString(),
@@ -53,6 +55,7 @@ export const command: CliCommand = {
       preprocessing: benchPreprocessing(spec, Math.max(3, Math.min(runs, 10))),
       vectorSearch: benchVectorSearch(sizes, dim, 9, log),
       gallerySearch: benchGallerySearch(sizes, dim, 9, log),
+      patchCompare: benchPatchCompare([5, 30, 300], embeddingSpec?.patchGrid ?? [14, 14], embeddingSpec?.patchDim ?? 128, log),
     };
     const json = JSON.stringify(result, null, 1);
     const target = join(projectRoot, 'bench', 'results.json');

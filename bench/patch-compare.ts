@@ -1,0 +1,39 @@
+// Cost of comparing an item with its product's references: building the product's patch
+// memory (once per product, then cached) and scoring one query against it.
+import { buildPatchMemory, rng, scorePatches } from '../src/lib/core/patch-anomaly.ts';
+
+export interface PatchCompareRow {
+  references: number;
+  patchesIn: number;
+  memoryPatches: number;
+  memoryMb: number;
+  buildMs: number;
+  scoreMs: number;
+}
+
+export function benchPatchCompare(referenceCounts: number[], grid: [number, number], patchDim: number, log: (m: string) => void): PatchCompareRow[] {
+  const random = rng(9);
+  const cells = grid[0] * grid[1];
+  // Patches drawn around a few hundred "part" prototypes, as real package patches repeat.
+  const prototypes = Array.from({ length: 300 }, () => Float32Array.from({ length: patchDim }, () => random() * 2 - 1));
+  const sample = () => {
+    const f = new Float32Array(cells * patchDim);
+    for (let c = 0; c < cells; c++) {
+      const p = prototypes[Math.floor(random() * prototypes.length)];
+      for (let d = 0; d < patchDim; d++) f[c * patchDim + d] = p[d] + (random() - 0.5) * 0.3;
+    }
+    return { features: f };
+  };
+  return referenceCounts.map((n) => {
+    const refs = Array.from({ length: n }, sample);
+    let t = performance.now();
+    const memory = buildPatchMemory(refs, grid, patchDim);
+    const buildMs = performance.now() - t;
+    const query = sample();
+    t = performance.now();
+    scorePatches(query, grid, memory);
+    const scoreMs = performance.now() - t;
+    log(`patch memory from ${n} references: build ${buildMs.toFixed(0)} ms, score ${scoreMs.toFixed(1)} ms`);
+    return { references: n, patchesIn: n * cells, memoryPatches: memory.count, memoryMb: memory.features.byteLength / 2 ** 20, buildMs, scoreMs };
+  });
+}
