@@ -34,7 +34,11 @@ export class UpdateState {
   applyUpdate(): void {
     const workbox = this.#workbox;
     if (!workbox) return;
-    workbox.addEventListener('controlling', () => window.location.reload());
+    const reload = () => window.location.reload();
+    workbox.addEventListener('controlling', reload);
+    // A page opened before any service worker existed is never "controlled", so wait for the
+    // new worker to activate instead.
+    if (!navigator.serviceWorker.controller) workbox.addEventListener('activated', reload);
     workbox.messageSkipWaiting();
   }
 
