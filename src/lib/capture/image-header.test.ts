@@ -34,6 +34,15 @@ describe('readImageHeader', () => {
     expect(readImageHeader(new Uint8Array(await solid(1, 1).png().toBuffer()))).toEqual({ format: 'png', width: 1, height: 1 });
   });
 
+  it('recognises AVIF and HEIC by their ftyp brand, size unknown', async () => {
+    const avif = new Uint8Array(await solid(40, 30).avif().toBuffer());
+    expect(readImageHeader(avif)).toEqual({ format: 'avif', width: null, height: null });
+    const heicStart = new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode('ftypheic'), 0, 0, 0, 0]);
+    expect(readImageHeader(heicStart)).toEqual({ format: 'heic', width: null, height: null });
+    const mp4Start = new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode('ftypisom'), 0, 0, 0, 0]);
+    expect(readImageHeader(mp4Start)).toBeNull();
+  });
+
   it('rejects text, empty input and lookalike prefixes', () => {
     expect(readImageHeader(new TextEncoder().encode('name,score\nmilk,0.2\n'))).toBeNull();
     expect(readImageHeader(new Uint8Array())).toBeNull();

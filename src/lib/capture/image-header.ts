@@ -2,11 +2,11 @@
 // That lets the worker refuse a non-image with a clear message and pick a decode size for a huge
 // photo up front, instead of first inflating 50 megapixels into memory.
 
-export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'bmp' | 'avif';
+export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'bmp' | 'avif' | 'heic';
 
 export interface ImageHeader {
   format: ImageFormat;
-  /** Unknown (null) when the format keeps its size deeper in the file (AVIF) or the header is cut. */
+  /** Unknown (null) when the format keeps its size deeper in the file (AVIF, HEIC) or the header is cut. */
   width: number | null;
   height: number | null;
 }
@@ -38,8 +38,11 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader | null {
       ? { format: 'bmp', width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) }
       : { format: 'bmp', width: null, height: null };
   }
-  if (has(12) && ascii(bytes, 4, 4) === 'ftyp' && ['avif', 'avis'].includes(ascii(bytes, 8, 4))) {
-    return { format: 'avif', width: null, height: null };
+  if (has(12) && ascii(bytes, 4, 4) === 'ftyp') {
+    const brand = ascii(bytes, 8, 4);
+    if (['avif', 'avis'].includes(brand)) return { format: 'avif', width: null, height: null };
+    // iPhone photos; most browsers cannot decode them, which deserves its own message.
+    if (['heic', 'heix', 'hevc', 'heim', 'heis', 'mif1'].includes(brand)) return { format: 'heic', width: null, height: null };
   }
   return null;
 }

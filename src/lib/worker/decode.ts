@@ -80,11 +80,11 @@ async function openEncoded(blob: Blob): Promise<Outcome<{ bitmap: ImageBitmap; s
   try {
     bitmap = await createImageBitmap(blob, options);
   } catch (error) {
-    return fail(
-      'decode-failed',
-      'This photo could not be opened; the file may be damaged. Take or choose another photo.',
-      `${header.format}: ${String(error)}`,
-    );
+    const message =
+      header.format === 'heic'
+        ? 'This browser cannot open HEIC photos. Set the camera to JPEG ("Most Compatible") or take the photo in the app.'
+        : 'This photo could not be opened; the file may be damaged. Take or choose another photo.';
+    return fail('decode-failed', message, `${header.format}: ${String(error)}`);
   }
   const sourceSize = { width: header.width ?? bitmap.width, height: header.height ?? bitmap.height };
   // Formats without a readable size (AVIF, cut headers) are checked after decoding instead.
