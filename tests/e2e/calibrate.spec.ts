@@ -72,3 +72,22 @@ test.describe('handheld, 360×640', () => {
     expect(overflow).toBeLessThanOrEqual(0);
   });
 });
+
+test('the severity policy is checked before it is saved', async ({ page }) => {
+  await page.goto('/#/calibrate');
+  await page.getByText('Severity policy (cosmetic or unsellable)').click();
+  const editor = page.getByLabel('Policy JSON');
+  const policy = JSON.parse(await editor.inputValue());
+  policy.default.rules[0].severity = 'fine';
+  await editor.fill(JSON.stringify(policy));
+  await page.getByRole('button', { name: 'Check and save policy' }).click();
+  await expect(page.getByRole('alert')).toHaveText('default.rules[0].severity must be "cosmetic" or "unsellable"; got "fine"');
+  policy.default.rules[0].severity = 'cosmetic';
+  policy.default.cosmetic = 'pass';
+  await editor.fill(JSON.stringify(policy));
+  await page.getByRole('button', { name: 'Check and save policy' }).click();
+  await expect(page.getByText('Policy saved for this device.')).toBeVisible();
+  await page.reload();
+  await page.getByText('Severity policy (cosmetic or unsellable)').click();
+  expect(JSON.parse(await page.getByLabel('Policy JSON').inputValue()).default.cosmetic).toBe('pass');
+});

@@ -52,7 +52,7 @@ export function driftReport(verdicts: readonly Verdict[], options: DriftOptions 
   const k = judged.filter((v) => v === 'sideline').length;
   const expected = options.expectedRate;
   if (n < options.minChecks) {
-    return { status: 'too-few', checks: n, sidelined: k, rate: n ? k / n : null, interval: n ? clopperPearsonInterval(k, n) : null, expectedRate: expected, pValue: null, retakes, message: `${n} checks so far: at least ${options.minChecks} are needed before the sideline rate means anything` };
+    return { status: 'too-few', checks: n, sidelined: k, rate: n ? k / n : null, interval: n ? clopperPearsonInterval(k, n) : null, expectedRate: expected, pValue: null, retakes, message: `${n} ${n === 1 ? 'check' : 'checks'} so far: at least ${options.minChecks} are needed before the sideline rate means anything` };
   }
   const rate = k / n;
   const pValue = binomialTestTwoSided(k, n, expected);
