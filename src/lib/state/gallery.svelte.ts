@@ -110,7 +110,9 @@ export class GalleryState {
   async attachEngine(engine: GalleryEngine): Promise<void> {
     this.#engine = engine;
     const model = engine.embeddingModel();
-    if (!model || !this.#db) return;
+    if (!model) return;
+    await this.open();
+    if (!this.#db) return;
     await setActiveModel(this.#db, model);
     await this.#publishSearchSet();
     void this.reembed();

@@ -4,7 +4,7 @@
 import * as Comlink from 'comlink';
 import type { Frame } from '../capture/frame.ts';
 import type { CheckReply, CheckRequest, EngineConfig, EngineError, EngineInfo, InferenceWorkerApi, Outcome } from './messages.ts';
-import type { ReferenceEmbedding } from '../pipeline/api.ts';
+import type { ImageEmbedding, ReferenceEmbedding } from '../pipeline/api.ts';
 
 export type CheckOptions = Pick<CheckRequest, 'product' | 'candidates' | 'top'>;
 
@@ -69,6 +69,16 @@ export class InferenceClient {
 
   async setReferences(references: ReferenceEmbedding[]): Promise<Outcome<number>> {
     return this.#call(this.#connect(), (api) => api.setReferences(references));
+  }
+
+  /** Vectors of one photo for the gallery; waits for the models like a check does. */
+  async embed(image: Blob): Promise<Outcome<ImageEmbedding>> {
+    if (!this.#config) return failure('not-ready', 'The checker is still starting. Try again in a moment.');
+    const connection = this.#connect();
+    connection.ready ??= this.#call(connection, (api) => api.init(this.#config as EngineConfig));
+    const ready = await connection.ready;
+    if (!ready.ok) return ready;
+    return this.#call(connection, (api) => api.embed(image));
   }
 
   terminate(): void {

@@ -2,7 +2,7 @@
 // cancellation between stages, and turns every failure into a typed Outcome.
 import * as Comlink from 'comlink';
 import type { ModelManifest } from '../core/model-manifest.ts';
-import type { Pipeline, PipelineOptions, ReadModelFile, ReferenceEmbedding } from '../pipeline/api.ts';
+import type { ImageEmbedding, Pipeline, PipelineOptions, ReadModelFile, ReferenceEmbedding } from '../pipeline/api.ts';
 import { decodeFrame } from './decode.ts';
 import { recallGoodModels, rememberGoodModels } from './last-good-model.ts';
 import type { CheckReply, CheckRequest, EngineConfig, EngineError, EngineInfo, InferenceWorkerApi, Outcome } from './messages.ts';
@@ -106,6 +106,7 @@ export class InferenceEngine implements InferenceWorkerApi {
       numThreads: config.numThreads,
       damageInputFit: manifest.models.find((m) => m.default && m.roles.includes('damage'))?.input.fit ?? 'letterbox',
       notices,
+      embedding: embeddingSpec(manifest),
     };
     if (previous && previous !== pipeline) await previous.dispose().catch(() => undefined);
   }
@@ -163,11 +164,33 @@ export class InferenceEngine implements InferenceWorkerApi {
     });
   }
 
+  async embed(image: Blob): Promise<Outcome<ImageEmbedding>> {
+    return this.#serially(async () => {
+      const pipeline = this.#pipeline;
+      if (!pipeline) return failure('not-ready', 'The checker has no model loaded yet.');
+      const decoded = await decodeFrame(image).catch((error: unknown) => failure('decode-failed', 'This photo could not be opened.', String(error)));
+      if (!decoded.ok) return decoded;
+      decoded.value.preview.close();
+      try {
+        return { ok: true, value: await pipeline.embed(decoded.value.image) } as const;
+      } catch (error) {
+        return failure('inference-failed', 'The photo could not be embedded. Try again.', String(error));
+      }
+    });
+  }
+
   #serially<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(task, task);
     this.#queue = run.catch(() => undefined);
     return run;
   }
+}
+
+function embeddingSpec(manifest: ModelManifest): EngineInfo['embedding'] {
+  const entry = manifest.models.find((m) => m.default && m.roles.includes('embedding'));
+  if (!entry?.embedding) return undefined;
+  const { dim, patchDim, patchGrid } = entry.embedding;
+  return { id: entry.id, version: entry.version, sha256: entry.sha256, dim, patchDim, patchGrid };
 }
 
 function closeAnd<T>(image: ImageBitmap | Blob, outcome: T): T {

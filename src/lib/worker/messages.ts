@@ -4,7 +4,7 @@
 import type { CheckResult } from '../core/check-result.ts';
 import type { DecisionConfig } from '../core/decision/decide.ts';
 import type { ProductId } from '../core/types.ts';
-import type { ModelStatus, ReferenceEmbedding } from '../pipeline/api.ts';
+import type { ImageEmbedding, ModelStatus, ReferenceEmbedding } from '../pipeline/api.ts';
 import type { DepthMap } from '../capture/frame.ts';
 
 export interface EngineConfig {
@@ -27,6 +27,8 @@ export interface EngineInfo {
   damageInputFit: 'letterbox' | 'centre-crop';
   /** Things the associate or an admin should know, e.g. "a new model failed its check; the previous one is in use". */
   notices: string[];
+  /** The loaded embedding model (gallery vectors are only ever compared within one). */
+  embedding?: { id: string; version: string; sha256: string; dim: number; patchDim: number; patchGrid: [number, number] };
 }
 
 export type EngineErrorCode =
@@ -83,4 +85,6 @@ export interface InferenceWorkerApi {
   cancel(id: number): void;
   /** Gallery references to identify against (from IndexedDB); an empty list disables identification. */
   setReferences(references: ReferenceEmbedding[]): Promise<Outcome<number>>;
+  /** Vectors of one photo, for enrolling or re-embedding a gallery reference. */
+  embed(image: Blob): Promise<Outcome<ImageEmbedding>>;
 }
