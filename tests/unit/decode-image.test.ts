@@ -26,7 +26,7 @@ describe('CLI image decoding', () => {
 
   it('turns non-images and corrupt files into one-line UsageErrors', async () => {
     await expect(decodeImage(new TextEncoder().encode('hello'), 'a.txt')).rejects.toThrow(new UsageError('a.txt: not an image (or an unsupported format)'));
-    const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg().toBuffer();
     const err = await decodeImage(jpeg.subarray(0, jpeg.length >> 1), 'cut.jpg').catch((e) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect(err.message).toMatch(/^cut\.jpg: unreadable or corrupt image \(/);
