@@ -47,6 +47,11 @@ export interface ModelEntry {
   version: string;
   roles: ModelRole[];
   precision: Precision;
+  /**
+   * Path of the .onnx file relative to the folder holding manifest.json (e.g.
+   * "released/intact-vision-int8.onnx"): the CLI, the app's build plugin and the worker's
+   * fetch all resolve it that way.
+   */
   file: string;
   sha256: string;
   bytes: number;
