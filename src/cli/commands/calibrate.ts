@@ -17,7 +17,7 @@ import { serializeDecisionModel } from '../../lib/core/decision/model.ts';
 import { percent } from '../../lib/core/decision/threshold.ts';
 
 const USAGE =
-  'intact calibrate --scores <inspect.jsonl> --labels <labels.csv> [--target-fpr 0.001] [--confidence 0.95] [--guarantee] [--calibration auto|platt|isotonic] [--min-category-good N] [--min-category-damaged N] [--description TEXT] -o <thresholds.json>';
+  'intact calibrate --scores <inspect.jsonl> --labels <labels.csv> [--target-fpr 0.001] [--confidence 0.95] [--guarantee] [--calibration auto|platt|isotonic] [--min-category-good N] [--min-category-damaged N] [--categories labels|product] [--description TEXT] -o <thresholds.json>';
 
 function numberFlag(args: ParsedArgs, name: string, check: (n: number) => boolean, what: string): number | undefined {
   const v = stringFlag(args, name);
@@ -62,7 +62,7 @@ export const command: CliCommand = {
   usage: USAGE,
   async run(argv, io) {
     const args = parseArgs(argv, {
-      valued: ['scores', 'labels', 'target-fpr', 'confidence', 'calibration', 'min-category-good', 'min-category-damaged', 'description', 'o', 'output'],
+      valued: ['scores', 'labels', 'target-fpr', 'confidence', 'calibration', 'min-category-good', 'min-category-damaged', 'categories', 'description', 'o', 'output'],
       boolean: ['guarantee'],
     });
     if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}" (usage: ${USAGE})`);
@@ -74,6 +74,8 @@ export const command: CliCommand = {
     if (!output) throw new UsageError('-o <thresholds.json> is required');
     const calibration = stringFlag(args, 'calibration') ?? 'auto';
     if (calibration !== 'auto' && calibration !== 'platt' && calibration !== 'isotonic') throw new UsageError(`--calibration must be auto, platt or isotonic, got "${calibration}"`);
+    const categories = stringFlag(args, 'categories') ?? 'labels';
+    if (categories !== 'labels' && categories !== 'product') throw new UsageError(`--categories must be labels or product, got "${categories}"`);
     const count = (n: number) => Number.isInteger(n) && n >= 1;
     const options: FitOptions = {
       targetFpr: numberFlag(args, 'target-fpr', (n) => n > 0 && n < 1, 'a rate between 0 and 1, e.g. 0.001') ?? DEFAULT_TARGET_FPR,
@@ -89,7 +91,7 @@ export const command: CliCommand = {
     let model;
     let skippedRetakes;
     try {
-      const joined = joinScoresAndLabels(parseScoreLines(scoresText), parseLabelsCsv(labelsText));
+      const joined = joinScoresAndLabels(parseScoreLines(scoresText), parseLabelsCsv(labelsText), categories);
       skippedRetakes = joined.skippedRetakes;
       if (skippedRetakes) io.log.info(`left out ${skippedRetakes} image(s) the quality check sent to retake`);
       model = fitDecisionModel(joined.checks, options);

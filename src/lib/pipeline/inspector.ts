@@ -176,7 +176,7 @@ export class Inspector implements Pipeline {
     const tGallery = now();
 
     const identification = options.product !== undefined ? null : (matches[0]?.score ?? null);
-    const decision = decide({ quality, damage, types, topType, anomaly, heatmap, anomalyMap, identification }, this.decision);
+    const decision = decide({ quality, damage, types, topType, anomaly, heatmap, anomalyMap, identification, category: product }, this.decision);
     return {
       product,
       matches,

@@ -57,6 +57,12 @@ describe('pairing scores with labels', () => {
     ]);
   });
 
+  it('can take the category from the identified product instead of the CSV', () => {
+    const withProduct = parseScoreLines(line('/x/a.jpg', 0.1).replace('"product":"p"', '"product":"Oatly-Oat-Milk"'));
+    const { checks } = joinScoresAndLabels(withProduct, parseLabelsCsv('a.jpg,good,Juice'), 'product');
+    expect(checks[0].category).toBe('Oatly-Oat-Milk');
+  });
+
   it('refuses files that describe different images', () => {
     expect(() => joinScoresAndLabels(scores, parseLabelsCsv('good/a.jpg,good\nbad/b.jpg,damaged'))).toThrow(/1 scored image\(s\) have no label \(first: \/data\/set\/good\/c\.jpg\)/);
     expect(() => joinScoresAndLabels(scores, parseLabelsCsv('good/a.jpg,good\nbad/b.jpg,damaged\ngood/c.jpg,good\nx.jpg,good'))).toThrow(/1 labelled image\(s\) have no score \(first: x\.jpg\)/);

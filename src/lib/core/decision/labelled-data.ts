@@ -120,7 +120,12 @@ const normalise = (p: string) => p.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
  * folders/name of the score's path (labels are often written relative to the data folder). Every
  * score needs exactly one label and every label one score, or the files describe different sets.
  */
-export function joinScoresAndLabels(scores: readonly ScoreLine[], labels: readonly LabelRow[]): { checks: LabelledCheck[]; skippedRetakes: number } {
+export function joinScoresAndLabels(
+  scores: readonly ScoreLine[],
+  labels: readonly LabelRow[],
+  /** Where an item's category comes from: the CSV's column, or the product the check identified. */
+  categories: 'labels' | 'product' = 'labels',
+): { checks: LabelledCheck[]; skippedRetakes: number } {
   const byPath = new Map<string, LabelRow>();
   for (const row of labels) {
     const key = normalise(row.image);
@@ -155,7 +160,8 @@ export function joinScoresAndLabels(scores: readonly ScoreLine[], labels: readon
       continue;
     }
     const row = byPath.get(key)!;
-    checks.push({ id: s.image, damaged: row.damaged, category: row.category, inputs: { damage: s.damage, types: s.types, anomaly: s.anomaly } });
+    const category = categories === 'product' ? s.product : row.category;
+    checks.push({ id: s.image, damaged: row.damaged, category, inputs: { damage: s.damage, types: s.types, anomaly: s.anomaly } });
   }
   if (unlabelled.length) throw new CalibrationInputError(`${unlabelled.length} scored image(s) have no label (first: ${unlabelled[0]})`);
   const unscored = [...byPath.keys()].filter((k) => !usedLabels.has(k));
