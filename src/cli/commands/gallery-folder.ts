@@ -5,7 +5,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
-import type { EmbeddingModelRef, PackContent, PackProduct, PackReference, ReferenceView, StoredTensor } from '../../lib/core/gallery-pack/index.ts';
+import { sha256Hex, type EmbeddingModelRef, type PackContent, type PackProduct, type PackReference, type ReferenceView, type StoredTensor } from '../../lib/core/gallery-pack/index.ts';
 import type { RgbaImage } from '../../lib/core/image.ts';
 import { productId, referenceId } from '../../lib/core/types.ts';
 
@@ -136,7 +136,9 @@ export async function readGalleryFolder(dir: string, options: ReadFolderOptions)
       const [thumb, rgba, info] = await Promise.all([thumbnail(bytes, what), decodeImage(bytes, what), stat(img.path)]);
       const vectors = options.embedder ? await options.embedder.embed(rgba) : null;
       references.push({
-        id: referenceId(`${product.id}/${img.file}`),
+        // The content hash makes ids from different builds collide only for the same photo,
+        // so merging two packs that both have a "front.jpg" keeps both.
+        id: referenceId(`${product.id}/${img.file}@${(await sha256Hex(bytes)).slice(0, 12)}`),
         product: product.id,
         packagingVersion: product.packagingVersion,
         superseded: false,

@@ -84,6 +84,25 @@ describe('intact gallery build / verify', () => {
     expect(await usageError(['verify', out, '--trusted-keys', 'ab'.repeat(32)])).toMatch(/untrusted-signer/);
   });
 
+  it('merges packs: a newer packaging version wins and supersedes older references', async () => {
+    const newer = join(root, 'newer');
+    await mkdir(join(newer, 'oat-milk'), { recursive: true });
+    await photo(join(newer, 'oat-milk', 'front.jpg'), [10, 200, 40]);
+    await writeFile(join(newer, 'oat-milk', 'product.json'), JSON.stringify({ name: 'Oat milk, new carton', version: '2026-12' }));
+    const a = join(root, 'merge-a.intactpack');
+    const b = join(root, 'merge-b.intactpack');
+    const out = join(root, 'merged.intactpack');
+    expect(await galleryCommand(['build', join(root, 'gallery'), '-o', a, '--no-embed'], io().io)).toBe(0);
+    expect(await galleryCommand(['build', newer, '-o', b, '--no-embed'], io().io)).toBe(0);
+    const m = io();
+    expect(await galleryCommand(['merge', b, a, '-o', out], m.io)).toBe(0);
+    expect(JSON.parse(m.out[0])).toMatchObject({ products: 2, references: 4, superseded: 2 });
+    const { content } = await decodePack(new Uint8Array(await readFile(out)));
+    expect(content.products.find((p) => p.id === 'oat-milk')).toMatchObject({ name: 'Oat milk, new carton', packagingVersion: '2026-12', barcodes: ['7394376616037'] });
+    expect(content.references.filter((r) => r.product === 'oat-milk' && !r.superseded).map((r) => r.packagingVersion)).toEqual(['2026-12']);
+    expect(await usageError(['merge', a, '-o', out])).toMatch(/two or more packs/);
+  });
+
   it('exits 2 with one line for a tampered or truncated pack', async () => {
     const out = join(root, 'victim.intactpack');
     expect(await galleryCommand(['build', join(root, 'gallery'), '-o', out, '--no-embed'], io().io)).toBe(0);

@@ -10,6 +10,7 @@ import {
   fromHex,
   generateSigningKey,
   isPackError,
+  mergePacks,
   quantizeRows,
   signingKeyFromSecret,
   toHex,
@@ -27,7 +28,7 @@ import { manifestPath } from '../paths.ts';
 import { readGalleryFolder, type FolderEmbedder } from './gallery-folder.ts';
 
 const USAGE =
-  'intact gallery build <dir> -o <file> [--name NAME] [--precision i8|f32] [--no-embed] [--sign-key FILE] | intact gallery verify <file> [--require-signature] [--trusted-keys HEX,…] [--expect-model] | intact gallery keygen -o <secret-key-file>';
+  'intact gallery build <dir> -o <file> [--name NAME] [--precision i8|f32] [--no-embed] [--sign-key FILE] | intact gallery verify <file> [--require-signature] [--trusted-keys HEX,…] [--expect-model] | intact gallery merge <pack> <pack>… -o <file> [--sign-key FILE] | intact gallery keygen -o <secret-key-file>';
 
 export function embeddingModelRef(entry: ModelEntry): EmbeddingModelRef {
   if (!entry.embedding) throw new UsageError(`model ${entry.id} has the embedding role but no embedding spec`);
@@ -176,14 +177,54 @@ async function keygen(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-const SUBCOMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = { build, verify, keygen };
+async function readPack(file: string) {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(file));
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return await decodePack(bytes);
+  } catch (e) {
+    if (isPackError(e)) throw new UsageError(`${file}: pack refused (${e.reason}): ${e.message}`);
+    throw e;
+  }
+}
+
+/** Later packs win ties; newer packaging versions win always (see core/gallery-pack/merge.ts). */
+async function merge(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, { valued: ['o', 'out', 'name', 'sign-key'] });
+  const out = stringFlag(args, 'o') ?? stringFlag(args, 'out');
+  if (args.positional.length < 2 || !out) throw new UsageError('gallery merge needs two or more packs and -o <file>');
+  const keyFile = stringFlag(args, 'sign-key');
+  const signWith = keyFile ? await readSigningKey(keyFile) : undefined;
+  const packs = [];
+  for (const file of args.positional) packs.push((await readPack(file)).content);
+  const merged = mergePacks(packs, stringFlag(args, 'name') ?? `merge of ${args.positional.map((f) => basename(f)).join(', ')}`, buildTime());
+  const { bytes, contentHash } = await encodePack(merged, { signWith });
+  await writeAtomically(resolve(out), bytes);
+  io.out(
+    JSON.stringify({
+      pack: out,
+      contentHash,
+      bytes: bytes.length,
+      products: merged.products.length,
+      references: merged.references.length,
+      superseded: merged.references.filter((r) => r.superseded).length,
+    }),
+  );
+  return 0;
+}
+
+const SUBCOMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = { build, verify, merge, keygen };
 
 export const command: CliCommand = {
-  summary: 'build, verify or sign gallery packs (images + metadata + embeddings, content-addressed)',
+  summary: 'build, verify, merge or sign gallery packs (images + metadata + embeddings, content-addressed)',
   usage: USAGE,
   async run([sub, ...rest], io) {
     const run = sub ? SUBCOMMANDS[sub] : undefined;
-    if (!run) throw new UsageError(`gallery needs a subcommand: build, verify or keygen${sub ? ` (got "${sub}")` : ''}`);
+    if (!run) throw new UsageError(`gallery needs a subcommand: build, verify, merge or keygen${sub ? ` (got "${sub}")` : ''}`);
     try {
       return await run(rest, io);
     } catch (e) {
