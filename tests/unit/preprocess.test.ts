@@ -62,6 +62,15 @@ describe('preprocess', () => {
     Array.from(t.data).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
   });
 
+  it('normalises with the training pipeline\'s float32 arithmetic, bit for bit', () => {
+    // Every byte value once: a 256×1 image at its own size is resampled with weight 1.
+    const img = rgba(256, 1, (x) => [x, 255 - x, x]);
+    const t = preprocess(img, { name: 'input', size: 256, layout: 'NCHW', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] });
+    // models/pipeline/features.py: torch float32 `x / 127.5 - 1.0`
+    const row = t.placement.target.y * 256;
+    for (let p = 0; p < 256; p++) expect(t.data[row + p]).toBe(Math.fround(Math.fround(p / 127.5) - 1));
+  });
+
   it('letterboxes a wide image: content centred, padding exactly 0 after normalisation', () => {
     const img = rgba(4, 2, () => [255, 255, 255]);
     const t = preprocess(img, { name: 'input', size: 4, layout: 'NCHW', mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] });

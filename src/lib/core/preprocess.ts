@@ -56,13 +56,16 @@ export function preprocess(image: RgbaImage, spec: ModelInputSpec): ModelInput {
   // Zero-filled: padding equals the mean, which normalises to exactly 0.
   const out = new Float32Array(3 * plane);
   for (let c = 0; c < 3; c++) {
-    const gain = 1 / (255 * spec.std[c]);
-    const bias = -spec.mean[c] / spec.std[c];
+    // Same float32 arithmetic as the training pipeline (x / (255·std) − mean/std, each step
+    // rounded to float32), not merely the same formula: an int8 graph's input quantiser can
+    // sit exactly on pixel values, where a one-ulp difference flips a rounding.
+    const divisor = 255 * spec.std[c];
+    const offset = Math.fround(spec.mean[c] / spec.std[c]);
     const src = c * target.width * target.height;
     for (let y = 0; y < target.height; y++) {
       const dstRow = c * plane + (target.y + y) * size + target.x;
       const srcRow = src + y * target.width;
-      for (let x = 0; x < target.width; x++) out[dstRow + x] = planes.data[srcRow + x] * gain + bias;
+      for (let x = 0; x < target.width; x++) out[dstRow + x] = Math.fround(planes.data[srcRow + x] / divisor) - offset;
     }
   }
   return { data: out, dims: [1, 3, size, size], placement };
