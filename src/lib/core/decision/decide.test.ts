@@ -1,11 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import type { QualityReport, ScoreMap } from '../check-result.ts';
 import { probability, type DamageType, type DamageTypeScores } from '../types.ts';
-import { DEFAULT_DECISION_CONFIG, decide, type DecisionConfig, type DecisionInput } from './decide.ts';
+import { DEFAULT_DECISION_CONFIG, decide as decideWith, type DecisionConfig, type DecisionInput } from './decide.ts';
+import { parseDecisionModel } from './model.ts';
 import defaultPolicy from './default-severity-policy.json' with { type: 'json' };
 import { fitDecisionModel, type LabelledCheck } from './fit.ts';
 import { parseSeverityPolicy } from './severity.ts';
 import { seededNormal, toProbability } from './synthetic.ts';
+
+/**
+ * A fixed, hand-set model (the fused score is the damage probability, sidelined above 0.5), so
+ * these tests pin the wording and rules, not whatever the shipped defaults were last fitted to.
+ */
+const HAND_SET: DecisionConfig = {
+  ...DEFAULT_DECISION_CONFIG,
+  model: parseDecisionModel({
+    ...JSON.parse(JSON.stringify(DEFAULT_DECISION_CONFIG.model)),
+    fusion: { features: ['damage'], weights: [1], bias: 0, impute: [0] },
+    calibration: { method: 'platt', a: 1, b: 0 },
+    global: { ...DEFAULT_DECISION_CONFIG.model.global, logit: 0 },
+    categories: {},
+  }),
+};
+const decide = (input: DecisionInput, config: DecisionConfig = HAND_SET) => decideWith(input, config);
 
 const goodQuality: QualityReport = { ok: true, problems: [], sharpness: 120, meanLuma: 128 };
 
@@ -29,7 +46,7 @@ const input = (over: Partial<DecisionInput>): DecisionInput => ({
   ...over,
 });
 
-describe('decide with the shipped defaults', () => {
+describe('decide with a hand-set fusion', () => {
   it('passes a clean item and says why', () => {
     const d = decide(input({}));
     expect(d.verdict).toBe('pass');
@@ -81,11 +98,11 @@ describe('decide with the shipped defaults', () => {
   it('lets cosmetic damage pass when the category policy says so', () => {
     const policy = parseSeverityPolicy({ ...defaultPolicy, categories: { Juice: { ...defaultPolicy.default, cosmetic: 'pass' } } });
     const item = input({ damage: 0.97, types: types('crush', 0.9), heatmap: hotMap([[0, 3]]), category: 'Juice' });
-    const juice = decide(item, { ...DEFAULT_DECISION_CONFIG, policy });
+    const juice = decide(item, { ...HAND_SET, policy });
     expect(juice.verdict).toBe('pass');
     expect(juice.severity).toBe('cosmetic');
     expect(juice.reasons).toContain('cosmetic only, about 2 % of the item: passes under the packaging policy');
-    expect(decide({ ...item, category: 'Milk' }, { ...DEFAULT_DECISION_CONFIG, policy }).verdict).toBe('sideline');
+    expect(decide({ ...item, category: 'Milk' }, { ...HAND_SET, policy }).verdict).toBe('sideline');
   });
 });
 
@@ -95,7 +112,7 @@ describe('decide with a fitted fusion', () => {
     const damaged = i >= 1000;
     return { id: String(i), damaged, inputs: { damage: toProbability((damaged ? 1 : 0) + z()), anomaly: toProbability((damaged ? 3 : 0) + z()), types: {} } };
   });
-  const config: DecisionConfig = { ...DEFAULT_DECISION_CONFIG, model: fitDecisionModel(checks, { targetFpr: 0.01 }) };
+  const config: DecisionConfig = { ...HAND_SET, model: fitDecisionModel(checks, { targetFpr: 0.01 }) };
 
   it('credits the anomaly when it is what tipped the verdict', () => {
     const d = decide(input({ damage: 0.3, anomaly: toProbability(6), anomalyMap: hotMap([[3, 6]]) }), config);
@@ -109,5 +126,15 @@ describe('decide with a fitted fusion', () => {
     const d = decide(input({ damage: 0.3, anomaly: toProbability(6), identification: 0.4 }), unsure);
     expect(d.verdict).toBe('pass');
     expect(d.reasons).toContain('product not recognised with confidence (40 %): not compared with its reference photos');
+  });
+});
+
+describe('the shipped defaults', () => {
+  it('parse, and say where they came from', () => {
+    const { model, policy } = DEFAULT_DECISION_CONFIG;
+    expect(model.source.description.length).toBeGreaterThan(40);
+    expect(model.targetFpr).toBe(0.001);
+    expect(policy.default.otherwise).toBe('unsellable');
+    expect(decideWith(input({})).verdict).toMatch(/^(pass|sideline)$/);
   });
 });

@@ -133,7 +133,7 @@ export function decide(input: DecisionInput, config: DecisionConfig = DEFAULT_DE
   }
 
   if (identificationTooLow) reasons.push(`product not recognised with confidence (${percentScore(input.identification!)}): not compared with its reference photos`);
-  else if (input.anomaly === null) reasons.push('not compared with reference photos (no matching product in the gallery)');
+  else if (input.anomaly === null) reasons.push('not compared with reference photos (none in the gallery for this item)');
 
   if (sideline) return { ...base, verdict: 'sideline', reasons, severity, location };
   if (!cosmeticPass) reasons.unshift(`no damage found (sideline score ${percentScore(score)})`);
