@@ -21,6 +21,7 @@ describe('model manifest parsing', () => {
     [{ schema: 1, models: [entry({ sha256: 'xyz' })] }, /models\[0\] \(m\) has a malformed sha256/],
     [{ schema: 1, models: [entry({ bytes: 0 })] }, /lacks a positive "bytes"/],
     [{ schema: 1, models: [entry({ embedding: undefined })] }, /no "embedding" spec/],
+    [{ schema: 1, models: [entry({ embedding: { dim: 0, patchDim: 0, patchGrid: [0, 0] } })] }, /embedding dim, patchDim and patchGrid must be positive whole numbers/],
     [{ schema: 1, models: [entry({ input: { name: 'input' } })] }, /invalid "input" spec/],
     ['nope', /not a JSON object/],
   ])('rejects %j with a clear reason', (json, message) => {

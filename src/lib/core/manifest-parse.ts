@@ -30,8 +30,12 @@ function checkEntry(e: unknown, i: number): ModelEntry {
   if (!isObject(e.outputs)) throw new ManifestError(`${where} lacks "outputs"`);
   if ((e.roles as string[]).includes('embedding')) {
     const emb = e.embedding;
-    if (!isObject(emb) || !(typeof emb.dim === 'number') || !(typeof emb.patchDim === 'number') || !Array.isArray(emb.patchGrid)) {
+    if (!isObject(emb) || !Array.isArray(emb.patchGrid)) {
       throw new ManifestError(`${where} has the embedding role but no "embedding" spec (dim, patchDim, patchGrid)`);
+    }
+    const positive = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
+    if (!positive(emb.dim) || !positive(emb.patchDim) || emb.patchGrid.length !== 2 || !emb.patchGrid.every(positive)) {
+      throw new ManifestError(`${where}: embedding dim, patchDim and patchGrid must be positive whole numbers (got ${JSON.stringify({ dim: emb.dim, patchDim: emb.patchDim, patchGrid: emb.patchGrid })})`);
     }
     if (typeof e.outputs.embedding !== 'string' || typeof e.outputs.patches !== 'string') throw new ManifestError(`${where} names no embedding/patches outputs`);
   }
