@@ -162,4 +162,27 @@ test.describe('gallery', () => {
     expect(new URL((await wasm).url()).origin).toBe(origin);
     expect(elsewhere).toEqual([]);
   });
+
+  test('first run imports the bundled demo pack; packs load from this origin only, and re-importing changes nothing', async ({ page }) => {
+    await page.goto('./#/gallery');
+    await expect(page.getByRole('status', { name: 'Gallery status' })).toContainText('Demo gallery loaded: 8 products, 48 references.');
+    await expect(page.getByRole('button', { name: /Oatly Oat Milk/ })).toContainText('6 references');
+    const before = await productNames(page);
+
+    const address = page.getByLabel("Pack address on this app's server");
+    await address.fill('https://example.com/gallery.intactpack');
+    await page.getByRole('button', { name: 'Import from address' }).click();
+    await expect(page.getByRole('alert')).toContainText("Packs are only loaded from this app's own address");
+
+    await address.fill('demo/demo.intactpack');
+    await page.getByRole('button', { name: 'Import from address' }).click();
+    await expect(page.getByRole('status', { name: 'Gallery status' })).toContainText('Imported demo/demo.intactpack: 8 products, 48 references');
+    expect(await productNames(page)).toEqual(before);
+    await expect(page.getByRole('button', { name: /Oatly Oat Milk/ })).toContainText('6 references');
+
+    // The static server answers unknown paths with the app's page (SPA fallback): refused as not a pack.
+    await address.fill('demo/missing.intactpack');
+    await page.getByRole('button', { name: 'Import from address' }).click();
+    await expect(page.getByRole('alert')).toContainText('Pack refused: not an Intact gallery pack');
+  });
 });
