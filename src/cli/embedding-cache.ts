@@ -1,12 +1,13 @@
-// Reference embeddings on disk, keyed by sha256(image bytes) under sha256(model): re-running
-// on the same gallery skips decoding and inference entirely, and a changed image or model can
-// never be served a stale vector. Writes are atomic (temp file + rename), so an interrupted
+// Reference embeddings on disk, keyed by sha256(image bytes) under sha256(model) and the
+// preprocessing version: re-running on the same gallery skips decoding and inference entirely,
+// and a changed image, model or preprocessing can never be served a stale vector. Writes are atomic (temp file + rename), so an interrupted
 // run leaves either a complete entry or none.
 //
 // Entry layout: u32 LE header length H, H bytes of JSON header, then float32 LE embedding
 // (dim values) and patches (cells × patchDim values).
 import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PREPROCESS_VERSION } from '../lib/core/preprocess.ts';
 import type { ImageEmbedding } from '../lib/pipeline/api.ts';
 
 interface Header {
@@ -22,7 +23,7 @@ export class EmbeddingCache {
   private writable = true;
 
   constructor(root: string, private readonly model: string) {
-    this.dir = join(root, 'embeddings', model.slice(0, 16));
+    this.dir = join(root, 'embeddings', `${model.slice(0, 16)}-p${PREPROCESS_VERSION}`);
   }
 
   private path(imageSha: string): string {

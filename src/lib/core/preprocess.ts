@@ -11,6 +11,12 @@ import { resampleRgb } from './resample.ts';
 
 export type Fit = 'letterbox' | 'centre-crop';
 
+/**
+ * Bumped whenever preprocessing changes its output for the same image and spec, so caches of
+ * embeddings (keyed by image and model hashes) are not served stale vectors after an update.
+ */
+export const PREPROCESS_VERSION = 2;
+
 /** Where the image landed in the model input, in input pixels; maps heatmaps back onto the image. */
 export interface Placement {
   /** Region of the source image that was used (all of it for letterbox). */
