@@ -39,6 +39,17 @@ describe('gallery index', () => {
       .toThrow(/embedded with model bbbbbbbbbbbb…, this gallery holds aaaaaaaaaaaa…/);
   });
 
+  it('builds all memories ahead of time with progress, and stops when aborted', async () => {
+    const fresh = new GalleryIndex({ model: 'a'.repeat(64), dim, patchDim, patchGrid: grid });
+    for (const { id, centre } of centres) fresh.addReference({ id: referenceId(`${id}-x`), product: id, embedding: centre, patches: randomVec(4 * patchDim) });
+    const progress: number[] = [];
+    expect(await fresh.buildMemories({ onProgress: (d) => progress.push(d) })).toBe(4);
+    expect(progress).toEqual([1, 2, 3, 4]);
+    const controller = new AbortController();
+    controller.abort();
+    expect(await gallery.buildMemories({ signal: controller.signal })).toBe(0);
+  });
+
   it('builds and caches a patch memory per product', () => {
     const m = gallery.memoryFor(productId('milk'));
     expect(m?.count).toBe(12);

@@ -152,6 +152,22 @@ export class GalleryIndex {
     return memory;
   }
 
+  /**
+   * Builds every product's patch memory ahead of time (a first check of a product otherwise
+   * pays for it), one product per macrotask so a worker stays responsive; stops when aborted.
+   */
+  async buildMemories(options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<number> {
+    const products = [...this.patchesByProduct.keys()];
+    let done = 0;
+    for (const p of products) {
+      if (options.signal?.aborted) break;
+      this.memoryFor(p);
+      options.onProgress?.(++done, products.length);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    return done;
+  }
+
   private groupOf(id: ProductId): number {
     let g = this.productIndex.get(id);
     if (g === undefined) {

@@ -115,6 +115,14 @@ export class Inspector implements Pipeline {
     this.defaultGallery = gallery;
   }
 
+  /**
+   * Builds the default gallery's per-product patch memories in the background (call after
+   * setReferences), so the first check of each product is as fast as the others.
+   */
+  async prepareGallery(options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<number> {
+    return this.defaultGallery ? this.defaultGallery.buildMemories(options) : 0;
+  }
+
   async embed(image: RgbaImage, signal?: AbortSignal): Promise<ImageEmbedding> {
     const { entry, session } = this.host.require('embedding');
     const input = preprocess(image, entry.input);
