@@ -47,6 +47,17 @@ export async function listProducts(db: GalleryDatabase, query = ''): Promise<Pro
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** The gallery's change log (imports, enrolments, edits), newest first. */
+export async function recentChanges(db: GalleryDatabase, count: number): Promise<GalleryVersionRecord[]> {
+  const out: GalleryVersionRecord[] = [];
+  let cursor = await db.transaction('versions').store.openCursor(null, 'prev');
+  while (cursor && out.length < count) {
+    out.push(cursor.value);
+    cursor = await cursor.continue();
+  }
+  return out;
+}
+
 export const getProduct = (db: GalleryDatabase, id: string): Promise<ProductRecord | undefined> => db.get('products', id);
 
 export async function productsByBarcode(db: GalleryDatabase, barcode: string): Promise<ProductRecord[]> {

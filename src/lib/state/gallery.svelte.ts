@@ -27,7 +27,9 @@ import {
   setActiveModel,
   storageState,
   toStored,
+  recentChanges,
   type GalleryDatabase,
+  type GalleryVersionRecord,
   type ProductRecord,
   type ProductSummary,
   type ReferenceRecord,
@@ -66,12 +68,16 @@ export class GalleryState {
   /** Current references waiting for vectors from the loaded model. */
   pending = $state(0);
   reembedding = $state<{ done: number; total: number } | null>(null);
+  history = $state<GalleryVersionRecord[]>([]);
   unexported = $derived(this.products.reduce((n, p) => n + p.unexported, 0));
 
   #db: GalleryDatabase | null = null;
   #urls: string[] = [];
   #engine: GalleryEngine | null = null;
   #opening: Promise<void> | null = null;
+  /** One object URL per product shown on the Check screen, dropped when the gallery changes. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache nothing renders from.
+  #referenceUrls = new Map<string, string>();
 
   constructor(private readonly dbName?: string) {}
 
@@ -135,7 +141,10 @@ export class GalleryState {
 
   async refresh(): Promise<void> {
     if (!this.#db) return;
+    for (const url of this.#referenceUrls.values()) URL.revokeObjectURL(url);
+    this.#referenceUrls.clear();
     this.products = await listProducts(this.#db, this.query);
+    this.history = await recentChanges(this.#db, 10);
     if (this.selected) await this.select(this.selected.id);
     const s = await storageState();
     this.usage = s.usage;
@@ -271,9 +280,14 @@ export class GalleryState {
     nameOf: async (product: ProductId) => (this.#db ? ((await getProduct(this.#db, product))?.name ?? null) : null),
     referenceImageOf: async (product: ProductId) => {
       if (!this.#db) return null;
+      const cached = this.#referenceUrls.get(product);
+      if (cached) return cached;
       const current = (await listReferences(this.#db, product)).find((r) => !r.superseded);
       const blob = current ? await referenceImage(this.#db, current.id, 'full') : null;
-      return blob ? URL.createObjectURL(blob) : null;
+      if (!blob) return null;
+      const url = URL.createObjectURL(blob);
+      this.#referenceUrls.set(product, url);
+      return url;
     },
   };
 
