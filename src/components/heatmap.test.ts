@@ -20,7 +20,9 @@ describe('heat colours', () => {
   it('leaves quiet cells transparent and makes hot cells red and opaque', () => {
     expect(heatColour(0.05)[3]).toBe(0);
     expect(heatColour(1)).toEqual([255, 0, 0, 210]);
-    expect(heatColour(0.5)[3]).toBeGreaterThan(heatColour(0.2)[3]);
+    expect(heatColour(0.5)).toEqual([255, 0, 0, 210]);
+    expect(heatColour(0.25)[3]).toBeGreaterThan(heatColour(0.12)[3]);
+    expect(heatColour(0.25)[1]).toBeGreaterThan(0);
   });
   it('paints one RGBA pixel per cell', () => {
     const pixels = heatPixels(map(3, 2, 4));

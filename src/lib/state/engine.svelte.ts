@@ -3,6 +3,7 @@
 import type { CheckTimings } from '../core/check-result.ts';
 import type { InferenceClient } from '../worker/client.ts';
 import type { EngineConfig, EngineError, EngineInfo } from '../worker/messages.ts';
+import type { GpuReport } from './engine-config.ts';
 import { savedDecisionConfig } from './saved-decision.ts';
 
 export interface TimingRecord {
@@ -17,25 +18,34 @@ const TIMINGS_KEPT = 10;
 
 export class EngineState {
   status = $state<'starting' | 'ready' | 'failed'>('starting');
-  info = $state<EngineInfo | null>(null);
-  error = $state<EngineError | null>(null);
-  timings = $state<TimingRecord[]>([]);
+  // Raw: replaced whole, never edited in place, and handed on to structured clone (IndexedDB,
+  // postMessage), which a deep $state proxy would fail.
+  info = $state.raw<EngineInfo | null>(null);
+  error = $state.raw<EngineError | null>(null);
+  timings = $state.raw<TimingRecord[]>([]);
   startupMs = $state<number | null>(null);
+  gpu = $state.raw<GpuReport | null>(null);
+  #config: EngineConfig | null = null;
 
   constructor(
     readonly client: InferenceClient,
-    private readonly config: EngineConfig,
+    private readonly detect: () => Promise<{ config: EngineConfig; gpu: GpuReport }>,
   ) {}
 
-  get threads(): number {
-    return this.config.numThreads;
+  get threads(): number | null {
+    return this.#config?.numThreads ?? null;
   }
 
   /** Loads (or reloads, picking up a new manifest) the models; a failed reload keeps the old ones. */
   async start(): Promise<void> {
     const started = performance.now();
     if (this.status !== 'ready') this.status = 'starting';
-    const outcome = await this.client.init({ ...this.config, decision: await savedDecisionConfig() });
+    if (!this.#config) {
+      const { config, gpu } = await this.detect();
+      this.#config = config;
+      this.gpu = gpu;
+    }
+    const outcome = await this.client.init({ ...this.#config, decision: await savedDecisionConfig() });
     this.startupMs = Math.round(performance.now() - started);
     if (outcome.ok) {
       this.info = outcome.value;
