@@ -24,6 +24,7 @@ interface Connection {
 export class InferenceClient {
   #connection: Connection | null = null;
   #config: EngineConfig | null = null;
+  #references: ReferenceEmbedding[] | null = null;
   #nextId = 1;
 
   constructor(private readonly spawn: () => Worker = defaultWorker) {}
@@ -38,12 +39,9 @@ export class InferenceClient {
 
   async check(frame: Frame, options: CheckOptions = {}, signal?: AbortSignal): Promise<Outcome<CheckReply>> {
     if (signal?.aborted) return CANCELLED;
-    if (!this.#config) return failure('not-ready', 'The checker is still starting. Try again in a moment.');
-    const connection = this.#connect();
-    // A restarted worker has no models yet; load them before the first check.
-    connection.ready ??= this.#call(connection, (api) => api.init(this.#config as EngineConfig));
-    const ready = await connection.ready;
+    const ready = await this.#ready();
     if (!ready.ok) return ready;
+    const connection = ready.value;
     if (signal?.aborted) return CANCELLED;
 
     const id = this.#nextId++;
@@ -68,17 +66,32 @@ export class InferenceClient {
   }
 
   async setReferences(references: ReferenceEmbedding[]): Promise<Outcome<number>> {
+    this.#references = references;
     return this.#call(this.#connect(), (api) => api.setReferences(references));
   }
 
   /** Vectors of one photo for the gallery; waits for the models like a check does. */
   async embed(image: Blob): Promise<Outcome<ImageEmbedding>> {
-    if (!this.#config) return failure('not-ready', 'The checker is still starting. Try again in a moment.');
-    const connection = this.#connect();
-    connection.ready ??= this.#call(connection, (api) => api.init(this.#config as EngineConfig));
-    const ready = await connection.ready;
+    const ready = await this.#ready();
     if (!ready.ok) return ready;
-    return this.#call(connection, (api) => api.embed(image));
+    return this.#call(ready.value, (api) => api.embed(image));
+  }
+
+  /**
+   * The live worker with its models loaded. A worker started afresh after a crash has neither
+   * models nor gallery: both are loaded again before it is used.
+   */
+  async #ready(): Promise<Outcome<Connection>> {
+    const config = this.#config;
+    if (!config) return failure('not-ready', 'The checker is still starting. Try again in a moment.');
+    const connection = this.#connect();
+    connection.ready ??= this.#call(connection, async (api) => {
+      const references = this.#references;
+      if (references) await api.setReferences(references);
+      return api.init(config);
+    });
+    const ready = await connection.ready;
+    return ready.ok ? { ok: true, value: connection } : ready;
   }
 
   terminate(): void {
