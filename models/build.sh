@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Regenerates everything under models/ from scratch: backbone conversion (checked against tfjs),
+# synthetic data, training, fp32 + int8 export, measurements, manifest, reference outputs, card.
+#
+# Needs Node (repo node_modules: nsfwjs, @tensorflow/tfjs, onnxruntime-web, sharp) and Debian's
+# Python packages:  apt-get install python3-torch python3-torchvision python3-onnx python3-opencv python3-sklearn
+# and the GroceryStore dev photos at ../shared/data/grocery-dev (or INTACT_DATA=<dir>).
+# Deterministic (seeded); see models/README.md for the measured run time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-/usr/bin/python3}"
+WORK="${INTACT_WORK:-models/.work/build}"
+
+"$PYTHON" -c 'import torch, torchvision, onnx, cv2, sklearn' 2>/dev/null || {
+  echo "models:build needs python3-torch python3-torchvision python3-onnx python3-opencv python3-sklearn (apt-get install ...)" >&2
+  exit 2
+}
+start=$(date +%s)
+rm -rf "$WORK"
+mkdir -p "$WORK"
+node models/tools/extract-nsfwjs.cjs "$WORK/tfjs"
+node models/tools/tfjs-reference.cjs "$WORK/tfjs" "$WORK/tfjs/reference.json" 2>&1 | grep -v -e '^=*$' -e 'tfjs-node' -e 'Hi, looks like' >&2 || true
+test -s "$WORK/tfjs/reference.json"
+"$PYTHON" models/pipeline/verify_converter.py "$WORK/tfjs" "$WORK/tfjs/reference.json" "$WORK/converter-check.json"
+"$PYTHON" models/pipeline/build.py "$WORK" models
+"$PYTHON" models/pipeline/release.py "$WORK" models
+"$PYTHON" models/pipeline/cards.py "$WORK" models
+node models/tools/check-release.mjs models
+echo "models:build finished in $(( $(date +%s) - start )) s" >&2

@@ -1,0 +1,119 @@
+"""Damage and embedding heads on top of the converted backbone, and the combined export module."""
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from backbone import Backbone
+
+N_TYPES = 5
+
+
+class DamageHead(nn.Module):
+    """From the 1792×7×7 map: a per-cell damage logit map and image-level damage/type logits.
+
+    Image-level logits read both the mean and the max of the hidden map, so one small damaged
+    cell can still fire without being averaged away by the intact surface.
+    """
+
+    def __init__(self, in_ch: int = 1792, hidden: int = 128):
+        super().__init__()
+        self.reduce = nn.Conv2d(in_ch, hidden, 1)
+        self.cell = nn.Conv2d(hidden, 1, 1)
+        self.classify = nn.Linear(2 * hidden, 1 + N_TYPES)
+
+    def forward(self, feat: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h = F.relu(self.reduce(feat))
+        cell_logits = self.cell(h)
+        pooled = torch.cat([h.mean(dim=(2, 3)), h.amax(dim=(2, 3))], dim=1)
+        return self.classify(pooled), cell_logits
+
+
+def pooled_descriptor(stride32: torch.Tensor, mid: torch.Tensor) -> torch.Tensor:
+    """Global descriptor the embedding head reads: mean-pooled stride-32 (1792) and stride-16
+    expansion (816) features. The mid-level half keeps print detail (text, small logos) that
+    separates look-alike flavours of one carton."""
+    return torch.cat([stride32.mean(dim=(2, 3)), mid.mean(dim=(2, 3))], dim=1)
+
+
+class EmbeddingHead(nn.Module):
+    """Global embedding from the pooled descriptor; patch features from the stride-16 map.
+
+    Both are centred + projected by learned/data-derived maps, then L2-normalised so a dot
+    product is a cosine similarity.
+    """
+
+    def __init__(self, in_ch: int = 1792 + 816, mid_ch: int = 816, dim: int = 256, patch_dim: int = 128, hidden: int = 0):
+        super().__init__()
+        self.hidden = hidden
+        if hidden:
+            self.mlp = nn.Sequential(nn.Linear(in_ch, hidden), nn.ReLU(), nn.Linear(hidden, dim))
+        else:
+            self.mlp = nn.Linear(in_ch, dim)
+        # 3×3 local averaging gives each patch a little context (PatchCore-style aggregation)
+        self.local = nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)
+        self.patch_proj = nn.Conv2d(mid_ch, patch_dim, 1)
+
+    def global_embedding(self, pooled: torch.Tensor) -> torch.Tensor:
+        return F.normalize(self.mlp(pooled), dim=1)
+
+    def patches(self, mid: torch.Tensor) -> torch.Tensor:
+        p = self.patch_proj(self.local(mid))
+        p = p.flatten(2).transpose(1, 2)  # [N, H*W, patchDim], row-major over the grid
+        return F.normalize(p, dim=2)
+
+
+class IntactVision(nn.Module):
+    """One backbone pass → damage, types, heatmap, embedding, patches (the manifest's outputs).
+
+    damage_tail, when given, is a fine-tuned copy of the backbone's last 1×1 conv (Conv_1) that
+    only the damage head reads; the embedding keeps the original features.
+    """
+
+    def __init__(self, backbone: Backbone, damage: DamageHead, embed: EmbeddingHead, damage_tail: nn.Module | None = None):
+        super().__init__()
+        self.backbone = backbone
+        self.damage_head = damage
+        self.embed_head = embed
+        self.damage_tail = damage_tail
+
+    def forward(self, x: torch.Tensor):
+        f = self.backbone(x)
+        damage_feat = self.damage_tail(f["block16"]) if self.damage_tail is not None else f["stride32"]
+        logits, cells = self.damage_head(damage_feat)
+        pooled = pooled_descriptor(f["stride32"], f["mid"])
+        return (
+            torch.sigmoid(logits[:, :1]),
+            torch.sigmoid(logits[:, 1:]),
+            torch.sigmoid(cells),
+            self.embed_head.global_embedding(pooled),
+            self.embed_head.patches(f["mid"]),
+        )
+
+
+OUTPUT_NAMES = ["damage", "types", "heatmap", "embedding", "patches"]
+
+
+class DamageOnly(nn.Module):
+    """Backbone + damage head alone: the "two separate models" alternative, for measurement."""
+
+    def __init__(self, full: IntactVision):
+        super().__init__()
+        self.full = full
+
+    def forward(self, x: torch.Tensor):
+        f = self.full.backbone(x)
+        feat = self.full.damage_tail(f["block16"]) if self.full.damage_tail is not None else f["stride32"]
+        logits, cells = self.full.damage_head(feat)
+        return torch.sigmoid(logits[:, :1]), torch.sigmoid(logits[:, 1:]), torch.sigmoid(cells)
+
+
+class EmbeddingOnly(nn.Module):
+    def __init__(self, full: IntactVision):
+        super().__init__()
+        self.full = full
+
+    def forward(self, x: torch.Tensor):
+        f = self.full.backbone(x)
+        return self.full.embed_head.global_embedding(pooled_descriptor(f["stride32"], f["mid"])), self.full.embed_head.patches(f["mid"])
