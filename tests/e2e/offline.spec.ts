@@ -21,3 +21,16 @@ test('after the first visit the app loads and checks items with the network off'
   await expect(page.getByText(/arla-standard-milk\.jpg · \d+ ms/)).toBeVisible();
   await expect(verdictRegion(page)).toHaveText(VERDICT);
 });
+
+test('is installable: Chromium finds nothing missing in the manifest or its icons', async ({ page, context }) => {
+  await openApp(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const cdp = await context.newCDPSession(page);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  // Playwright's browser contexts are incognito-like, which Chromium always lists; any problem
+  // with the manifest or its icons would show up beside it (offline use is the test above).
+  expect(installabilityErrors.filter((e) => e.errorId !== 'in-incognito')).toEqual([]);
+  const manifest = await cdp.send('Page.getAppManifest');
+  expect(manifest.errors).toEqual([]);
+  expect(manifest.url).toMatch(/manifest\.webmanifest$/);
+});
