@@ -3,6 +3,10 @@
 // `intact gallery build` anyone would use: 8 GroceryStore products (MIT), a few train-split
 // photos each plus the catalogue ("iconic") image. The "Try a sample" photos are from the val
 // split, so none of them is in the gallery they are matched against.
+//
+// Images only (--no-embed): a pack with vectors is refused by a device running any other model
+// release, and the demo must survive model updates; the app embeds these 48 photos in the
+// background on first run (a few seconds), exactly as it re-embeds after a model change.
 // usage: node scripts/build-demo-pack.mjs [path/to/grocery-dev]
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -49,7 +53,7 @@ try {
     for (const f of readdirSync(dir)) utimesSync(join(dir, f), captured, captured);
   }
   mkdirSync('public/demo', { recursive: true });
-  execFileSync('node', ['bin/intact.mjs', 'gallery', 'build', work, '-o', 'public/demo/demo.intactpack', '--name', 'Intact demo gallery (GroceryStore, MIT)', ...process.argv.slice(3)], {
+  execFileSync('node', ['bin/intact.mjs', 'gallery', 'build', work, '-o', 'public/demo/demo.intactpack', '--name', 'Intact demo gallery (GroceryStore, MIT)', '--no-embed'], {
     stdio: 'inherit',
     env: { ...process.env, SOURCE_DATE_EPOCH },
   });

@@ -1,6 +1,6 @@
 // Packs for the gallery end-to-end tests, built with the real encoder from generated photos.
 import sharp from 'sharp';
-import { encodePack, type PackContent, type PackReference } from '../../src/lib/core/gallery-pack/index.ts';
+import { encodePack, float32Tensor, type EmbeddingModelRef, type PackContent, type PackReference } from '../../src/lib/core/gallery-pack/index.ts';
 import { productId, referenceId } from '../../src/lib/core/types.ts';
 
 async function photo(seed: number, size: number, noisy = false): Promise<Uint8Array> {
@@ -24,7 +24,14 @@ export interface TestProduct {
 }
 
 /** An images-only pack (no vectors), so it imports whatever model the app has. */
-export async function buildTestPack(name: string, products: TestProduct[], options: { photoPx?: number; noisy?: boolean } = {}): Promise<Uint8Array> {
+/** A model no device runs: packs embedded with it must be refused wherever another is loaded. */
+export const FOREIGN_MODEL: EmbeddingModelRef = { id: 'some-other-embedder', version: '9.9.9', sha256: 'f'.repeat(64), dim: 4, patchDim: 2, patchGrid: [1, 2] };
+
+export async function buildTestPack(
+  name: string,
+  products: TestProduct[],
+  options: { photoPx?: number; noisy?: boolean; foreignVectors?: boolean } = {},
+): Promise<Uint8Array> {
   const references: PackReference[] = [];
   let seed = 1;
   for (const p of products) {
@@ -40,13 +47,16 @@ export async function buildTestPack(name: string, products: TestProduct[], optio
         sourceDevice: null,
         image: { mime: 'image/jpeg', bytes },
         thumbnail: { mime: 'image/jpeg', bytes: await photo(seed, 32) },
+        ...(options.foreignVectors
+          ? { embedding: float32Tensor(new Float32Array([0.5, 0.5, 0.5, 0.5]), 1, 4), patches: float32Tensor(new Float32Array([1, 0, 0, 1]), 2, 2) }
+          : {}),
       });
     }
   }
   const content: PackContent = {
     name,
     createdAt: '2026-11-25T12:00:00.000Z',
-    model: null,
+    model: options.foreignVectors ? FOREIGN_MODEL : null,
     products: products.map((p) => ({ id: productId(p.id), name: p.name, barcodes: [], units: null, category: null, packagingVersion: p.version ?? '2026-01' })),
     references,
   };

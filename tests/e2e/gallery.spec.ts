@@ -1,10 +1,11 @@
 // The gallery in the built app, in a real browser: IndexedDB persistence across reloads, atomic
 // pack import (a refused or failed pack leaves the old gallery exactly as it was), the storage-
 // full path under a tiny quota, and enrolment + export of this device's references.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { decodePack } from '../../src/lib/core/gallery-pack/index.ts';
-import { barcodePhoto, buildTestPack, testPhoto } from './gallery-fixtures.ts';
+import { barcodePhoto, buildTestPack, FOREIGN_MODEL, testPhoto } from './gallery-fixtures.ts';
 
 const PACK_A = [
   { id: 'e2e-oat-milk', name: 'E2E Oat milk', references: 2 },
@@ -184,5 +185,29 @@ test.describe('gallery', () => {
     await address.fill('demo/missing.intactpack');
     await page.getByRole('button', { name: 'Import from address' }).click();
     await expect(page.getByRole('alert')).toContainText('Pack refused: not an Intact gallery pack');
+  });
+
+  test.describe('with the released model', () => {
+    test.skip(!existsSync('models/manifest.json'), 'needs models/manifest.json (npm run models:build)');
+
+    test('identifies a sample photo against the gallery and refuses a pack embedded with another model', async ({ page }) => {
+      test.setTimeout(180_000);
+      await page.goto('./#/gallery');
+      await expect(page.getByRole('link', { name: /^Ready/ })).toBeVisible({ timeout: 120_000 });
+      // The gallery is searchable once every current reference has this model's vectors.
+      await expect(page.getByText(/waiting for the embedding model|Updating references/)).toHaveCount(0, { timeout: 120_000 });
+
+      await importPackBytes(page, 'foreign.intactpack', await buildTestPack('foreign', PACK_B, { foreignVectors: true }));
+      await expect(page.getByRole('alert')).toContainText(`Pack refused: pack was embedded with ${FOREIGN_MODEL.id}@${FOREIGN_MODEL.version}`);
+      await expect(page.getByRole('button', { name: /E2E Vanilla yoghurt/ })).toHaveCount(0);
+
+      await page.goto('./#/check');
+      await page.getByRole('button', { name: /sample/i }).first().click();
+      const match = page.getByRole('region', { name: 'Identified product' });
+      await expect(match).toBeVisible({ timeout: 60_000 });
+      const demoNames = ['Oatly Oat Milk', 'Oatly Natural Oatghurt', 'God Morgon Orange Juice', 'God Morgon Apple Juice', 'Alpro Blueberry Soyghurt', 'Alpro Vanilla Soyghurt', 'Arla Standard Milk', 'Arla Medium Fat Milk'];
+      expect(demoNames).toContain((await match.getByRole('heading').textContent())?.trim());
+      await expect(match.getByRole('img', { name: /^Reference photo of / })).toBeVisible();
+    });
   });
 });
