@@ -6,6 +6,7 @@
 //   anomaly ROC-AUC on synthetic spills (a liquid stain drawn next to and over the item) and
 //   broken sets (a 2×2 multipack with one unit missing) against each product's references.
 // usage: npx tsx bench/gallery-eval.ts [path/to/grocery-dev] [--out bench/gallery-eval.json]
+//        [--held-out Class,Class,…]   (default: the model manifest's metrics.heldOutClasses)
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -21,6 +22,8 @@ import type { Inspector } from '../src/lib/pipeline/inspector.ts';
 const args = process.argv.slice(2);
 const outIndex = args.indexOf('--out');
 const outFile = outIndex >= 0 ? args.splice(outIndex, 2)[1] : 'bench/gallery-eval.json';
+const heldOutIndex = args.indexOf('--held-out');
+const heldOutArg = heldOutIndex >= 0 ? args.splice(heldOutIndex, 2)[1].split(',') : null;
 const data = resolve(args[0] ?? '../shared/data/grocery-dev');
 const ENROL_UNSEEN = 5;
 const CANDIDATES = 20;
@@ -112,7 +115,7 @@ function anomalyAuc(inspector: Inspector, g: GalleryIndex, scored: { product: Pr
 async function main() {
   const inspector = await loadInspector(log);
   const entry = inspector.embeddingModel;
-  const heldOut = new Set<string>((entry.metrics?.heldOutClasses as string[] | undefined) ?? []);
+  const heldOut = new Set<string>(heldOutArg ?? (entry.metrics?.heldOutClasses as string[] | undefined) ?? []);
   if (heldOut.size === 0) log.info('the model manifest names no held-out classes: the "unseen" figures are skipped');
 
   const train = classesOf('train').flatMap((c) => listClass('train', c));

@@ -11,9 +11,9 @@ export class GalleryError extends Error {
   }
 }
 
+/** IndexedDB reports a full disk as a DOMException named QuotaExceededError (Firefox: its own name). */
 export function isQuotaError(e: unknown): boolean {
-  if (!(e instanceof DOMException || (e instanceof Error && 'name' in e))) return false;
-  const name = (e as { name: string }).name;
+  const name = typeof e === 'object' && e !== null && 'name' in e ? (e as { name: unknown }).name : null;
   return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED';
 }
 
