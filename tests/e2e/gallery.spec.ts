@@ -187,6 +187,66 @@ test.describe('gallery', () => {
     await expect(page.getByRole('alert')).toContainText('Pack refused: not an Intact gallery pack');
   });
 
+  test('upgrades a gallery stored by schema version 1 without losing it', async ({ page }) => {
+    // A device that last ran the app at schema v1 (before staging stores and the barcode index).
+    // A static file of the same origin: storage is shared, but no app code opens the gallery first.
+    await page.goto('./demo/README.md');
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('intact-gallery', 1);
+          open.onupgradeneeded = () => {
+            const db = open.result;
+            db.createObjectStore('products', { keyPath: 'id' }).createIndex('byName', 'name');
+            const refs = db.createObjectStore('references', { keyPath: 'id' });
+            refs.createIndex('byProduct', 'product');
+            refs.createIndex('byOrigin', 'origin');
+            db.createObjectStore('images', { keyPath: 'reference' });
+            const emb = db.createObjectStore('embeddings', { keyPath: ['reference', 'model'] });
+            emb.createIndex('byModel', 'model');
+            emb.createIndex('byReference', 'reference');
+            db.createObjectStore('versions', { keyPath: 'id', autoIncrement: true });
+            const meta = db.createObjectStore('meta');
+            meta.put(true, 'demoImported');
+            open.transaction!.objectStore('products').put({
+              id: 'v1-cocoa',
+              name: 'V1 Cocoa',
+              barcodes: ['7310865004703'],
+              units: 6,
+              category: null,
+              packagingVersion: '2025-01',
+              updatedAt: '2025-01-01T00:00:00.000Z',
+            });
+          };
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            open.result.close();
+            resolve();
+          };
+        }),
+    );
+    await openGallery(page);
+    await expect(page.getByRole('button', { name: /V1 Cocoa/ })).toBeVisible();
+    expect(await stagedReferenceCount(page)).toBe(0);
+    // Migration 1 → 2 indexed the existing product by barcode.
+    const byBarcode = await page.evaluate(
+      () =>
+        new Promise<string[]>((resolve, reject) => {
+          const open = indexedDB.open('intact-gallery');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const req = open.result.transaction('products').objectStore('products').index('byBarcode').getAllKeys('7310865004703');
+            req.onsuccess = () => {
+              open.result.close();
+              resolve(req.result as string[]);
+            };
+            req.onerror = () => reject(req.error);
+          };
+        }),
+    );
+    expect(byBarcode).toEqual(['v1-cocoa']);
+  });
+
   test.describe('with the released model', () => {
     test.skip(!existsSync('models/manifest.json'), 'needs models/manifest.json (npm run models:build)');
 
