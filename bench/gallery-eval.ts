@@ -11,7 +11,10 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { decodeImage } from '../src/cli/decode-image.ts';
+import { EmbeddingCache } from '../src/cli/embedding-cache.ts';
 import { loadInspector } from '../src/cli/load-inspector.ts';
+import { cacheDir } from '../src/cli/paths.ts';
+import { sha256Hex } from '../src/lib/core/sha256.ts';
 import { GalleryIndex } from '../src/lib/core/gallery-index.ts';
 import { operatingPoints, rocAuc } from '../src/lib/core/decision/roc.ts';
 import { rng, scorePatches } from '../src/lib/core/patch-anomaly.ts';
@@ -42,8 +45,18 @@ const classesOf = (split: string) => readdirSync(join(data, split)).filter((c) =
 
 const log = { info: (m: string) => process.stderr.write(`${m}\n`), progress: () => {} };
 
+let cache: EmbeddingCache | null = null;
+
+/** Through the CLI's embedding cache (same model + preprocessing + bytes → same vectors), so
+ *  photos `intact identify` already embedded, and reruns of this script, cost no inference. */
 async function embedBytes(inspector: Inspector, bytes: Uint8Array, label: string): Promise<ImageEmbedding> {
-  return inspector.embed(await decodeImage(bytes, label));
+  cache ??= new EmbeddingCache(cacheDir(), inspector.embeddingModel.sha256);
+  const key = await sha256Hex(bytes);
+  const hit = await cache.get(key);
+  if (hit) return hit;
+  const e = await inspector.embed(await decodeImage(bytes, label));
+  await cache.put(key, e);
+  return e;
 }
 
 async function embedAll(inspector: Inspector, items: Item[], what: string): Promise<ImageEmbedding[]> {
