@@ -2,6 +2,7 @@
 // are interleaved (A, B, A, B, …) so machine load affects both alike.
 import type { ModelEntry } from '../src/lib/core/model-manifest.ts';
 import { ModelSession } from '../src/lib/inference/index.ts';
+import { quantile, startClock } from './clock.ts';
 
 export interface ModelRow {
   id: string;
@@ -12,9 +13,10 @@ export interface ModelRow {
   warmupMs: number;
   medianMs: number;
   p90Ms: number;
+  /** Median CPU time of a run (≈ wall time on an idle machine; one WASM thread). */
+  medianCpuMs: number;
 }
 
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 export async function benchModels(entries: ModelEntry[], readFile: (file: string) => Promise<Uint8Array>, runs: number, log: (m: string) => void): Promise<ModelRow[]> {
   const loaded = [];
@@ -26,18 +28,20 @@ export async function benchModels(entries: ModelEntry[], readFile: (file: string
     const dims = [1, 3, entry.input.size, entry.input.size];
     await session.warmUp(dims);
     const input = Float32Array.from({ length: 3 * entry.input.size ** 2 }, (_, i) => Math.sin(i) * 1.5);
-    loaded.push({ entry, session, loadMs, dims, input, times: [] as number[] });
+    loaded.push({ entry, session, loadMs, dims, input, times: [] as number[], cpu: [] as number[] });
   }
   for (let r = 0; r < runs; r++) {
     for (const m of loaded) {
-      const t = performance.now();
+      const stop = startClock();
       await m.session.run(m.input, m.dims);
-      m.times.push(performance.now() - t);
+      const t = stop();
+      m.times.push(t.wallMs);
+      m.cpu.push(t.cpuMs);
     }
   }
   const rows = loaded.map((m) => ({
     id: m.entry.id, precision: m.entry.precision, file: m.entry.file, mb: m.entry.bytes / 2 ** 20,
-    loadMs: m.loadMs, warmupMs: m.session.warmupMs, medianMs: quantile(m.times, 0.5), p90Ms: quantile(m.times, 0.9),
+    loadMs: m.loadMs, warmupMs: m.session.warmupMs, medianMs: quantile(m.times, 0.5), p90Ms: quantile(m.times, 0.9), medianCpuMs: quantile(m.cpu, 0.5),
   }));
   for (const m of loaded) await m.session.release();
   for (const r of rows) log(`model ${r.id} ${r.precision}: ${r.medianMs.toFixed(1)} ms median`);

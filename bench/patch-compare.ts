@@ -1,6 +1,7 @@
 // Cost of comparing an item with its product's references: building the product's patch
 // memory (once per product, then cached) and scoring one query against it.
 import { buildPatchMemory, rng, scorePatches } from '../src/lib/core/patch-anomaly.ts';
+import { startClock } from './clock.ts';
 
 export interface PatchCompareRow {
   references: number;
@@ -9,6 +10,8 @@ export interface PatchCompareRow {
   memoryMb: number;
   buildMs: number;
   scoreMs: number;
+  buildCpuMs: number;
+  scoreCpuMs: number;
 }
 
 export function benchPatchCompare(referenceCounts: number[], grid: [number, number], patchDim: number, log: (m: string) => void): PatchCompareRow[] {
@@ -26,14 +29,15 @@ export function benchPatchCompare(referenceCounts: number[], grid: [number, numb
   };
   return referenceCounts.map((n) => {
     const refs = Array.from({ length: n }, sample);
-    let t = performance.now();
+    let stop = startClock();
     const memory = buildPatchMemory(refs, grid, patchDim);
-    const buildMs = performance.now() - t;
+    const build = stop();
     const query = sample();
-    t = performance.now();
+    stop = startClock();
     scorePatches(query, grid, memory);
-    const scoreMs = performance.now() - t;
+    const score = stop();
+    const [buildMs, scoreMs] = [build.wallMs, score.wallMs];
     log(`patch memory from ${n} references: build ${buildMs.toFixed(0)} ms, score ${scoreMs.toFixed(1)} ms`);
-    return { references: n, patchesIn: n * cells, memoryPatches: memory.count, memoryMb: memory.features.byteLength / 2 ** 20, buildMs, scoreMs };
+    return { references: n, patchesIn: n * cells, memoryPatches: memory.count, memoryMb: memory.features.byteLength / 2 ** 20, buildMs, scoreMs, buildCpuMs: build.cpuMs, scoreCpuMs: score.cpuMs };
   });
 }

@@ -3,11 +3,14 @@ import type { RgbaImage } from '../src/lib/core/image.ts';
 import type { ModelInputSpec } from '../src/lib/core/model-manifest.ts';
 import { preprocess } from '../src/lib/core/preprocess.ts';
 import { assessQuality } from '../src/lib/core/quality.ts';
+import { median, startClock } from './clock.ts';
 
 export interface PreprocessRow {
   frame: string;
   preprocessMs: number;
   qualityMs: number;
+  preprocessCpuMs: number;
+  qualityCpuMs: number;
 }
 
 function syntheticFrame(width: number, height: number): RgbaImage {
@@ -22,21 +25,24 @@ function syntheticFrame(width: number, height: number): RgbaImage {
   return { width, height, data };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export function benchPreprocessing(spec: ModelInputSpec, repeats: number): PreprocessRow[] {
   const frames: [string, number, number][] = [['640×480', 640, 480], ['1280×720', 1280, 720], ['1920×1080', 1920, 1080], ['4032×3024 (12 MP)', 4032, 3024]];
   return frames.map(([frame, w, h]) => {
     const img = syntheticFrame(w, h);
-    const pre: number[] = [], qual: number[] = [];
+    const pre: number[] = [], qual: number[] = [], preCpu: number[] = [], qualCpu: number[] = [];
     for (let r = 0; r < repeats; r++) {
-      let t = performance.now();
+      let stop = startClock();
       preprocess(img, spec);
-      pre.push(performance.now() - t);
-      t = performance.now();
+      let t = stop();
+      pre.push(t.wallMs);
+      preCpu.push(t.cpuMs);
+      stop = startClock();
       assessQuality(img);
-      qual.push(performance.now() - t);
+      t = stop();
+      qual.push(t.wallMs);
+      qualCpu.push(t.cpuMs);
     }
-    return { frame, preprocessMs: median(pre), qualityMs: median(qual) };
+    return { frame, preprocessMs: median(pre), qualityMs: median(qual), preprocessCpuMs: median(preCpu), qualityCpuMs: median(qualCpu) };
   });
 }

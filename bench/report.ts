@@ -7,7 +7,7 @@ import type { SearchRow } from './vector-search.ts';
 
 export interface BenchResult {
   date: string;
-  machine: { cpus: number; cpuModel: string; node: string; ortVersion: string; wasmThreads: number };
+  machine: { cpus: number; cpuModel: string; node: string; ortVersion: string; wasmThreads: number; loadAverage?: number };
   models: ModelRow[];
   preprocessing: PreprocessRow[];
   vectorSearch: SearchRow[];
@@ -19,16 +19,16 @@ const f = (x: number, digits = 1) => x.toFixed(digits);
 
 export function toMarkdown(r: BenchResult): string {
   const out: string[] = [];
-  out.push(`Benchmark ${r.date} — ${r.machine.cpuModel} (${r.machine.cpus} cores), Node ${r.machine.node}, onnxruntime-web ${r.machine.ortVersion} WASM, ${r.machine.wasmThreads} thread(s)`, '');
+  out.push(`Benchmark ${r.date} — ${r.machine.cpuModel} (${r.machine.cpus} cores, load average ${r.machine.loadAverage?.toFixed(1) ?? '?'}), Node ${r.machine.node}, onnxruntime-web ${r.machine.ortVersion} WASM, ${r.machine.wasmThreads} thread(s). ms = wall clock; CPU = this process's CPU time, ≈ wall time on an idle machine.`, '');
   if (r.models.length) {
-    out.push('| model | precision | file MB | load ms | warm-up ms | median ms | p90 ms |', '|---|---|---:|---:|---:|---:|---:|');
-    for (const m of r.models) out.push(`| ${m.id} | ${m.precision} | ${f(m.mb, 2)} | ${f(m.loadMs, 0)} | ${f(m.warmupMs, 0)} | ${f(m.medianMs)} | ${f(m.p90Ms)} |`);
+    out.push('| model | precision | file MB | load ms | warm-up ms | median ms | p90 ms | median CPU ms |', '|---|---|---:|---:|---:|---:|---:|---:|');
+    for (const m of r.models) out.push(`| ${m.id} | ${m.precision} | ${f(m.mb, 2)} | ${f(m.loadMs, 0)} | ${f(m.warmupMs, 0)} | ${f(m.medianMs)} | ${f(m.p90Ms)} | ${f(m.medianCpuMs)} |`);
     out.push('');
   }
-  out.push('| frame | preprocess ms | quality check ms |', '|---|---:|---:|');
-  for (const p of r.preprocessing) out.push(`| ${p.frame} | ${f(p.preprocessMs)} | ${f(p.qualityMs)} |`);
-  out.push('', '| references | dim | vectors | ms / query (all) | ms / query (20 candidates) | MB in memory |', '|---:|---:|---|---:|---:|---:|');
-  for (const s of r.vectorSearch) out.push(`| ${s.references.toLocaleString('en-US')} | ${s.dim} | ${s.precision} | ${f(s.msPerQuery, 2)} | ${f(s.msPerQueryNarrowed, 3)} | ${f(s.mbInMemory)} |`);
+  out.push('| frame | preprocess ms (CPU) | quality check ms (CPU) |', '|---|---:|---:|');
+  for (const p of r.preprocessing) out.push(`| ${p.frame} | ${f(p.preprocessMs)} (${f(p.preprocessCpuMs)}) | ${f(p.qualityMs)} (${f(p.qualityCpuMs)}) |`);
+  out.push('', '| references | dim | vectors | ms / query, all (CPU) | ms / query, 20 candidates | MB in memory |', '|---:|---:|---|---:|---:|---:|');
+  for (const s of r.vectorSearch) out.push(`| ${s.references.toLocaleString('en-US')} | ${s.dim} | ${s.precision} | ${f(s.msPerQuery, 2)} (${f(s.cpuMsPerQuery, 2)}) | ${f(s.msPerQueryNarrowed, 3)} | ${f(s.mbInMemory)} |`);
   if (r.gallerySearch?.length) {
     out.push('', '| references | products | int8 ms / identify | float32 ms / identify | int8 MB | float32 MB | int8 top-1 = float32 top-1 |', '|---:|---:|---:|---:|---:|---:|---:|');
     for (const g of r.gallerySearch) {
@@ -36,8 +36,8 @@ export function toMarkdown(r: BenchResult): string {
     }
   }
   if (r.patchCompare?.length) {
-    out.push('', '| references of the product | patches in | memory patches | memory MB | build ms (once per product) | compare ms per check |', '|---:|---:|---:|---:|---:|---:|');
-    for (const p of r.patchCompare) out.push(`| ${p.references} | ${p.patchesIn.toLocaleString('en-US')} | ${p.memoryPatches} | ${f(p.memoryMb, 2)} | ${f(p.buildMs, 0)} | ${f(p.scoreMs)} |`);
+    out.push('', '| references of the product | patches in | memory patches | memory MB | build ms, once per product (CPU) | compare ms per check (CPU) |', '|---:|---:|---:|---:|---:|---:|');
+    for (const p of r.patchCompare) out.push(`| ${p.references} | ${p.patchesIn.toLocaleString('en-US')} | ${p.memoryPatches} | ${f(p.memoryMb, 2)} | ${f(p.buildMs, 0)} (${f(p.buildCpuMs, 0)}) | ${f(p.scoreMs)} (${f(p.scoreCpuMs)}) |`);
   }
   return out.join('\n');
 }

@@ -1,19 +1,20 @@
 // Exact search cost as the gallery grows: ms per query and MB held, float32 vs int8 rows.
 import { rng } from '../src/lib/core/patch-anomaly.ts';
 import { VectorIndex, type VectorPrecision } from '../src/lib/core/vector-index.ts';
+import { median, startClock } from './clock.ts';
 
 export interface SearchRow {
   references: number;
   precision: VectorPrecision;
   dim: number;
   msPerQuery: number;
+  cpuMsPerQuery: number;
   /** Same, narrowed to 20 candidate products (a tote). */
   msPerQueryNarrowed: number;
   mbInMemory: number;
   buildMs: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export function benchVectorSearch(sizes: number[], dim: number, queries: number, log: (m: string) => void): SearchRow[] {
   const rows: SearchRow[] = [];
@@ -31,18 +32,21 @@ export function benchVectorSearch(sizes: number[], dim: number, queries: number,
       }
       const buildMs = performance.now() - t0;
       const times: number[] = [];
+      const cpu: number[] = [];
       const narrowed: number[] = [];
       const products = Math.ceil(n / 10);
       const candidates = Array.from({ length: Math.min(20, products) }, (_, k) => Math.floor((k * products) / 20));
       for (const q of qs) {
-        let s = performance.now();
+        const stop = startClock();
         index.searchGroups(q, 5);
-        times.push(performance.now() - s);
-        s = performance.now();
+        const t = stop();
+        times.push(t.wallMs);
+        cpu.push(t.cpuMs);
+        const s = performance.now();
         index.searchGroups(q, 5, candidates);
         narrowed.push(performance.now() - s);
       }
-      rows.push({ references: n, precision, dim, msPerQuery: median(times), msPerQueryNarrowed: median(narrowed), mbInMemory: index.bytes / 2 ** 20, buildMs });
+      rows.push({ references: n, precision, dim, msPerQuery: median(times), cpuMsPerQuery: median(cpu), msPerQueryNarrowed: median(narrowed), mbInMemory: index.bytes / 2 ** 20, buildMs });
       log(`vector search ${n} × ${dim} ${precision}: ${median(times).toFixed(2)} ms/query`);
     }
   }

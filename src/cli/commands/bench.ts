@@ -1,7 +1,7 @@
 // intact bench [--sizes 1000,10000,100000,1000000] [--runs N] [--json]
 // Markdown tables on stdout (or the JSON with --json); the JSON is also saved to
 // bench/results.json (atomically) so the README table can be regenerated from it.
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { benchModels } from '../../../bench/model-latency.ts';
@@ -50,7 +50,7 @@ export const command: CliCommand = {
 
     const result: BenchResult = {
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.versions.node, ortVersion: ortSettings().version, wasmThreads: ortSettings().numThreads },
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.versions.node, ortVersion: ortSettings().version, wasmThreads: ortSettings().numThreads, loadAverage: loadavg()[0] },
       models,
       preprocessing: benchPreprocessing(spec, Math.max(3, Math.min(runs, 10))),
       vectorSearch: benchVectorSearch(sizes, dim, 9, log),
