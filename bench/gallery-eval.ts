@@ -87,6 +87,43 @@ function topK(g: GalleryIndex, queries: Item[], vectors: ImageEmbedding[], candi
   return { n: queries.length, top1: top1 / queries.length, top5: top5 / queries.length };
 }
 
+/**
+ * How a product's score is made from its references' similarities changes top-1: the index
+ * ranks by the best single reference ("max"); the alternatives are measured here on the same
+ * vectors so the choice rests on figures.
+ */
+function compareProductScoring(refs: Item[], refVec: ImageEmbedding[], queries: Item[], queryVec: ImageEmbedding[]) {
+  const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i], 0);
+  const byProduct = new Map<ProductId, Float32Array[]>();
+  refs.forEach((r, i) => byProduct.set(r.product, [...(byProduct.get(r.product) ?? []), refVec[i].embedding]));
+  const centroids = new Map([...byProduct].map(([p, vs]) => {
+    const c = new Float32Array(vs[0].length);
+    for (const v of vs) v.forEach((x, i) => (c[i] += x));
+    const n = Math.hypot(...c);
+    return [p, c.map((x) => x / n)] as const;
+  }));
+  const rules: Record<string, (q: Float32Array, p: ProductId) => number> = {
+    max: (q, p) => Math.max(...byProduct.get(p)!.map((v) => dot(q, v))),
+    meanTop3: (q, p) => {
+      const sims = byProduct.get(p)!.map((v) => dot(q, v)).sort((a, b) => b - a).slice(0, 3);
+      return sims.reduce((s, x) => s + x, 0) / sims.length;
+    },
+    centroid: (q, p) => dot(q, centroids.get(p)!),
+  };
+  const out: Record<string, { top1: number; top5: number }> = {};
+  for (const [name, score] of Object.entries(rules)) {
+    let top1 = 0;
+    let top5 = 0;
+    queries.forEach((q, i) => {
+      const ranked = [...byProduct.keys()].map((p) => [p, score(queryVec[i].embedding, p)] as const).sort((a, b) => b[1] - a[1]).map(([p]) => p);
+      if (ranked[0] === q.product) top1++;
+      if (ranked.slice(0, 5).includes(q.product)) top5++;
+    });
+    out[name] = { top1: top1 / queries.length, top5: top5 / queries.length };
+  }
+  return out;
+}
+
 /** A liquid stain: an irregular translucent blob with a glossy rim, partly beside the item. */
 function spillSvg(width: number, height: number, random: () => number): string {
   const cx = width * (0.15 + 0.7 * random());
@@ -162,6 +199,8 @@ async function main() {
     }
     return [q.product, ...others.slice(0, CANDIDATES - 1)];
   });
+
+  results.productScoring = compareProductScoring(train, trainVec, val, valVec);
 
   // Unseen products: every seen class with all its train photos, held-out classes with 5 each.
   if (heldOut.size) {
