@@ -15,7 +15,7 @@ export default defineConfig({
   // WASM inference on a 2-core machine: one browser at a time keeps timings honest and CI stable.
   workers: 1,
   fullyParallel: false,
-  timeout: 90_000,
+  timeout: 120_000,
   expect: { timeout: 30_000 },
   retries: 0,
   reporter: [['list']],
