@@ -9,8 +9,10 @@ n="${1:-800}"
 work="${2:-models/.work/calibration}"
 data="${INTACT_DATA:-../shared/data/grocery-dev}"
 mkdir -p "$work"
+# The thresholds belong to the model that produced the scores: name it in the file.
+model="$(node -e 'const m=require("./models/manifest.json").models.find((e)=>e.default&&e.roles.includes("damage"));console.log(`${m.id} ${m.version} (sha256 ${m.sha256.slice(0,12)})`)')"
 /usr/bin/python3 scripts/render-calibration-set.py "$work/set" "$n"
 node bin/intact.mjs inspect --gallery "$data/train" "$work/set/images" > "$work/scores.jsonl"
 node bin/intact.mjs calibrate --scores "$work/scores.jsonl" --labels "$work/set/labels.csv" --target-fpr 0.001 \
-  --description "held-out renders of the damage generator (seed build+2, grocery val photos only; $n images) plus the $(ls "$data"/val/*/* | wc -l) real grocery val photos as good items, scored by \`intact inspect --gallery grocery-dev/train\` with the released models on $(date -u +%Y-%m-%d). Synthetic damage: real-world rates will differ; recalibrate on labelled checks from the site." \
+  --description "held-out renders of the damage generator (seed build+2, grocery val photos only; $n images) plus the $(ls "$data"/val/*/* | wc -l) real grocery val photos as good items, scored by \`intact inspect --gallery grocery-dev/train\` with model $model on $(date -u +%Y-%m-%d). Synthetic damage: real-world rates will differ; recalibrate on labelled checks from the site." \
   -o src/lib/core/decision/default-thresholds.json
