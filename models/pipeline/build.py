@@ -23,34 +23,36 @@ import cv2  # noqa: E402
 from backbone import Backbone  # noqa: E402
 from datasets import cell_targets, letterbox, load_photos, synthetic_set  # noqa: E402
 from augment import photo_views  # noqa: E402
-from embed_fit import embed_global, fit_embedding_head  # noqa: E402
+from embed_fit import embed_global, fit_embedding_head, fit_s32_projection  # noqa: E402
 from generator import identity_views  # noqa: E402
 from train_embed import train_embedding  # noqa: E402
 from export import calibrate, export_fp32, quantize_qdq  # noqa: E402
 from features import extract, to_input  # noqa: E402
 from generator import DAMAGE_TYPES  # noqa: E402
 from finetune import finetune, tail_features  # noqa: E402
-from heads import OUTPUT_NAMES, DamageOnly, EmbeddingOnly, IntactVision  # noqa: E402
+from heads import OUTPUT_NAMES, DamageOnly, EmbeddingOnly, IntactVision, MultiScaleDamageHead  # noqa: E402
 import onnx  # noqa: E402
 from metrics import damage_report, identification, type_report  # noqa: E402
-from train_damage import predict, train_head  # noqa: E402
+from train_damage import predict, predict_multiscale, project_s32, train_head, train_multiscale  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 ORT_RUN = REPO / "models" / "tools" / "ort-run.mjs"  # runs in the repo so onnxruntime-web resolves
 SEED = 20261125
-N_SYN_TRAIN = int(os.environ.get("INTACT_SYN_TRAIN", 2400))
-N_SYN_VAL = int(os.environ.get("INTACT_SYN_VAL", 1000))
+N_SYN_TRAIN = int(os.environ.get("INTACT_SYN_TRAIN", 2000))
+N_SYN_VAL = int(os.environ.get("INTACT_SYN_VAL", 800))
 EMBED_DIM = 256
-EMBED_HIDDEN = 1024
+EMBED_HIDDEN = 512
 PATCH_DIM = 128
-PHOTO_VIEWS = int(os.environ.get("INTACT_PHOTO_VIEWS", 4))
-SYN_IDENTITIES = int(os.environ.get("INTACT_SYN_IDS", 240))
-SYN_ID_VIEWS = 4
+PHOTO_VIEWS = int(os.environ.get("INTACT_PHOTO_VIEWS", 2))
+SYN_IDENTITIES = int(os.environ.get("INTACT_SYN_IDS", 150))
+SYN_ID_VIEWS = 3
 # Held out of every embedding fit; measured as "unseen" products enrolled with a few references.
 # Chosen to sit next to a look-alike seen sibling (same brand/carton), which is the hard case.
 HELD_OUT = ["Arla-Sour-Cream", "God-Morgon-Red-Grapefruit-Juice", "Garant-Ecological-Standard-Milk", "Alpro-Vanilla-Soyghurt", "Yoggi-Vanilla-Yoghurt"]
 ENROL_REFS = 5
 FT_EPOCHS = int(os.environ.get("INTACT_FT_EPOCHS", 3))
+FT_SUBSET = int(os.environ.get("INTACT_FT_SUBSET", 1200))
+DAMAGE_EPOCHS = int(os.environ.get("INTACT_DAMAGE_EPOCHS", 20))
 MODEL_ID = "intact-vision"
 VERSION = "1.0.0"
 
@@ -84,7 +86,9 @@ class Cache:
 def main(work: Path, models_dir: Path) -> None:
     t_start = time.time()
     cache = Cache(work / "cache")
-    released = models_dir / "released"
+    # graphs are written under the work folder; release.py copies them into models/released
+    # together with the manifest, so the working tree never holds files the manifest disowns
+    released = work / "out"
     released.mkdir(parents=True, exist_ok=True)
     backbone = Backbone(work / "tfjs").eval()
     bb_fast = Backbone(work / "tfjs").eval().to(memory_format=torch.channels_last)
@@ -93,20 +97,6 @@ def main(work: Path, models_dir: Path) -> None:
     train_labels, train_photos = load_photos("train")
     val_labels, val_photos = load_photos("val")
     icon_labels, icon_photos = load_photos("iconic")
-
-    def syn(name, seed, n, photos):
-        def make():
-            log(f"generating {name} ({n})")
-            d = synthetic_set(seed, n, photos, photos)
-            log(f"features {name}")
-            f = extract(bb_fast, d["images"], ("stride32", "block16"), log=log)
-            return {"stride32": f["stride32"], "block16": f["block16"], "types": d["types"], "decoy": d["decoy"], "real": d["real"],
-                    "cells": cell_targets(d["masks"]), "images": d["images"]}
-        return cache.get(name, make, ("stride32", "block16", "types", "decoy", "cells", "images"))
-
-    # train synthetic data uses only train-split photos; the synthetic val split uses val photos
-    syn_train = syn("syn_train", SEED, N_SYN_TRAIN, train_photos)
-    syn_val = syn("syn_val", SEED + 1, N_SYN_VAL, val_photos)
 
     def photo_feats(name, photos):
         def make():
@@ -119,28 +109,53 @@ def main(work: Path, models_dir: Path) -> None:
     ph_train = photo_feats("photos_train", train_photos)
     ph_val = photo_feats("photos_val", val_photos)
     ph_icon = photo_feats("photos_iconic", icon_photos)
-
-    # ---------------- damage head: frozen backbone, then Conv_1 fine-tuned; both measured
-    log("training damage head (frozen backbone)")
-    dmg = train_head(syn_train["stride32"], syn_train["types"], syn_train["cells"], SEED, log=log)
-    frozen_report = evaluate_damage(dmg, syn_val["stride32"], syn_val, ph_val["stride32"])
-    log(f"damage (fp32, frozen): AUC {frozen_report['auc']:.4f}, recall@1% {frozen_report['recall@1%FPR']:.3f}")
-    log("fine-tuning Conv_1 + damage head")
-    tail, dmg_ft = finetune(backbone, dmg, syn_train["block16"], syn_train["types"], syn_train["cells"], SEED, epochs=FT_EPOCHS, log=log)
-    ft_report = evaluate_damage(dmg_ft, tail_features(tail, syn_val["block16"]), syn_val, tail_features(tail, ph_val["block16"]))
-    log(f"damage (fp32, Conv_1 fine-tuned): AUC {ft_report['auc']:.4f}, recall@1% {ft_report['recall@1%FPR']:.3f}")
-    # ship the fine-tuned tail only if it is clearly better on the held-out synthetic split and
-    # does not sideline more real intact photos
-    use_ft = (ft_report["auc"] >= frozen_report["auc"] + 0.005
-              and ft_report["realValPhotosFalseSidelineRate@1%FPR"] <= frozen_report["realValPhotosFalseSidelineRate@1%FPR"] + 0.02)
-    damage_variant = "conv1-finetuned" if use_ft else "frozen"
-    shipped_torch_report = ft_report if use_ft else frozen_report
-    log(f"shipping damage variant: {damage_variant}")
-
-    # ---------------- embedding head (seen classes only)
     seen = np.array([c not in HELD_OUT for c in train_labels])
     seen_idx = np.flatnonzero(seen)
 
+    # patch projection first (PCA of seen-class train photos): the multi-scale damage head reads it
+    emb = fit_embedding_head(ph_train["descriptor"][seen].astype(np.float32), ph_train["mid"][seen], EMBED_DIM, PATCH_DIM, SEED, hidden=EMBED_HIDDEN)
+    ph_val["patch_raw"] = patch_raw_of(emb, ph_val["mid"])
+
+    def syn(name, seed, n, photos):
+        def make():
+            log(f"generating {name} ({n})")
+            d = synthetic_set(seed, n, photos, photos)
+            log(f"features {name}")
+            f = extract(bb_fast, d["images"], ("stride32", "block16", "patch_raw"), log=log, embed_head=emb)
+            return {**f, "types": d["types"], "decoy": d["decoy"], "real": d["real"], "cells": cell_targets(d["masks"]), "images": d["images"]}
+        return cache.get(name, make, ("stride32", "block16", "patch_raw", "types", "decoy", "cells", "images"))
+
+    # train synthetic data uses only train-split photos; the synthetic val split uses val photos
+    syn_train = syn("syn_train", SEED, N_SYN_TRAIN, train_photos)
+    syn_val = syn("syn_val", SEED + 1, N_SYN_VAL, val_photos)
+
+    # ---------------- damage: three variants, all measured on the synthetic val split
+    log("damage variant A: stride-32 head, frozen backbone")
+    dmg = train_head(syn_train["stride32"], syn_train["types"], syn_train["cells"], SEED, epochs=DAMAGE_EPOCHS, log=log)
+    frozen_report = evaluate_damage(dmg, syn_val["stride32"], syn_val, ph_val["stride32"])
+    log(f"  AUC {frozen_report['auc']:.4f}, recall@1% {frozen_report['recall@1%FPR']:.3f}")
+    log(f"damage variant B: stride-32 head with Conv_1 fine-tuned ({FT_SUBSET} samples, {FT_EPOCHS} epochs)")
+    tail, dmg_ft = finetune(backbone, dmg, syn_train["block16"][:FT_SUBSET], syn_train["types"][:FT_SUBSET], syn_train["cells"][:FT_SUBSET], SEED, epochs=FT_EPOCHS, log=log)
+    ft_report = evaluate_damage(dmg_ft, tail_features(tail, syn_val["block16"]), syn_val, tail_features(tail, ph_val["block16"]))
+    log(f"  AUC {ft_report['auc']:.4f}, recall@1% {ft_report['recall@1%FPR']:.3f}")
+    log("damage variant C: multi-scale head (stride-32 + 14x14 patch projection), frozen backbone")
+    ms = MultiScaleDamageHead(patch_dim=PATCH_DIM)
+    fit_s32_projection(ms, syn_train["stride32"], SEED)
+    ms = train_multiscale(project_s32(ms, syn_train["stride32"]), syn_train["patch_raw"], syn_train["types"], syn_train["cells"], ms, SEED,
+                          epochs=DAMAGE_EPOCHS, log=log)
+    ms_report = evaluate_multiscale(ms, syn_val, ph_val)
+    log(f"  AUC {ms_report['auc']:.4f}, recall@1% {ms_report['recall@1%FPR']:.3f}")
+    # ship the best AUC on the held-out synthetic split among variants that do not sideline more
+    # real intact photos than the baseline (+2 points)
+    reports = {"frozen-stride32": frozen_report, "conv1-finetuned": ft_report, "frozen-multiscale": ms_report}
+    guard = frozen_report["realValPhotosFalseSidelineRate@1%FPR"] + 0.02
+    damage_variant = max((k for k, r in reports.items() if r["realValPhotosFalseSidelineRate@1%FPR"] <= guard or k == "frozen-stride32"),
+                         key=lambda k: reports[k]["auc"])
+    shipped_torch_report = reports[damage_variant]
+    damage_module = {"frozen-stride32": dmg, "conv1-finetuned": dmg_ft, "frozen-multiscale": ms}[damage_variant]
+    log(f"shipping damage variant: {damage_variant}")
+
+    # ---------------- embedding head (seen classes only)
     def emb_views():
         log(f"embedding views: {PHOTO_VIEWS} per seen train photo + {SYN_IDENTITIES}x{SYN_ID_VIEWS} synthetic identities")
         imgs, src = photo_views([train_photos[i] for i in seen_idx], PHOTO_VIEWS, SEED + 2)
@@ -150,7 +165,7 @@ def main(work: Path, models_dir: Path) -> None:
         f2 = extract(bb_fast, syn_imgs, ("descriptor",), log=log)["descriptor"]
         return {"photo": f1, "photo_src": src, "syn": f2, "syn_ids": syn_ids}
 
-    views = cache.get("emb_views", emb_views)
+    views = cache.get("emb_views", emb_views, ("photo", "photo_src", "syn", "syn_ids"))
     classes = sorted({train_labels[i] for i in seen_idx})
     cls_of = {c: k for k, c in enumerate(classes)}
     # identities: seen grocery classes (their plain photos + augmented views), then synthetic ones
@@ -161,7 +176,6 @@ def main(work: Path, models_dir: Path) -> None:
     ident_pca = identification_suite(embed_global(pca_head, ph_train["descriptor"]), train_labels, embed_global(pca_head, ph_val["descriptor"]), val_labels,
                                      embed_global(pca_head, ph_icon["descriptor"]), icon_labels)
     log(f"identification, PCA-whitened baseline: {json.dumps(ident_pca)}")
-    emb = fit_embedding_head(ph_train["descriptor"][seen].astype(np.float32), ph_train["mid"][seen], EMBED_DIM, PATCH_DIM, SEED, hidden=EMBED_HIDDEN)
     log(f"training embedding on {len(x_emb)} descriptors, {int(y_emb.max()) + 1} identities")
     emb = train_embedding(x_emb, y_emb, emb, SEED, log=log)
     g_train = embed_global(emb, ph_train["descriptor"])
@@ -174,7 +188,7 @@ def main(work: Path, models_dir: Path) -> None:
     log(f"identification, metric-learned: {json.dumps(ident)}")
 
     # ---------------- export
-    model = IntactVision(backbone, dmg_ft if use_ft else dmg, emb, damage_tail=tail if use_ft else None).eval()
+    model = IntactVision(backbone, damage_module, emb, damage_tail=tail if damage_variant == "conv1-finetuned" else None).eval()
     fp32_path = released / f"{MODEL_ID}-fp32.onnx"
     int8_path = released / f"{MODEL_ID}-int8.onnx"
     log("exporting fp32")
@@ -252,8 +266,8 @@ def main(work: Path, models_dir: Path) -> None:
         "measured": measured,
         "fp32OnnxVsTorchMaxAbsDiff": fp32_parity,
         "damageVariant": damage_variant,
-        "damageFrozenFp32": frozen_report,
-        "damageConv1FinetunedFp32": ft_report,
+        "damageVariantsFp32": reports,
+        "damageFinetune": {"subset": FT_SUBSET, "epochs": FT_EPOCHS},
         "qdqLayout": qdq_layout,
         "qdqLayoutBench": variant_bench,
         "twoModels": two_models,
@@ -279,6 +293,23 @@ def main(work: Path, models_dir: Path) -> None:
     }
     (work / "summary.json").write_text(json.dumps(summary, indent=2))
     log(f"summary written ({summary['buildSeconds']} s)")
+
+
+def patch_raw_of(emb, mid: np.ndarray) -> np.ndarray:
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(mid), 64):
+            out.append(emb.patch_raw(torch.from_numpy(mid[i : i + 64]).float()).numpy().astype(np.float16))
+    return np.concatenate(out)
+
+
+def evaluate_multiscale(head, syn_val: dict, ph_val: dict) -> dict:
+    p, t, _ = predict_multiscale(head, project_s32(head, syn_val["stride32"]), syn_val["patch_raw"])
+    rep = damage_report(p, syn_val["types"], syn_val["decoy"], DAMAGE_TYPES)
+    rep["typeAuc"] = type_report(t, syn_val["types"], DAMAGE_TYPES)
+    p_real, _, _ = predict_multiscale(head, project_s32(head, ph_val["stride32"]), ph_val["patch_raw"])
+    rep["realValPhotosFalseSidelineRate@1%FPR"] = float((p_real > rep["threshold@1%FPR"]).mean())
+    return rep
 
 
 def evaluate_damage(head, feats_val: np.ndarray, syn_val: dict, feats_real: np.ndarray) -> dict:

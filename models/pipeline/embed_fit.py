@@ -25,10 +25,17 @@ def pca_whitening(x: np.ndarray, dim: int, shrink: float = 10.0) -> tuple[np.nda
 
 
 def pca_projection(x: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """Centred projection on the top `dim` principal axes (eigen-decomposition of the covariance:
+    cheap for many samples of moderate width)."""
     x = x.astype(np.float64)
     mu = x.mean(axis=0)
-    _, _, vt = np.linalg.svd(x - mu, full_matrices=False)
-    w = vt[:dim].T
+    xc = x - mu
+    evals, evecs = np.linalg.eigh(xc.T @ xc)
+    order = np.argsort(evals)[::-1]
+    rank = int((evals > evals.max() * 1e-10).sum())
+    w = evecs[:, order[: min(dim, rank)]]
+    # a deterministic sign per axis (eigh's sign is arbitrary across LAPACK builds)
+    w = w * np.sign(w[np.abs(w).argmax(axis=0), np.arange(w.shape[1])])
     return w.astype(np.float32), (-mu @ w).astype(np.float32)
 
 
@@ -36,6 +43,19 @@ def local_patches(mid: np.ndarray) -> torch.Tensor:
     """mid [n, C, H, W] → 3×3 locally averaged features, as EmbeddingHead.patches does."""
     t = torch.from_numpy(mid).float()
     return F.avg_pool2d(t, 3, stride=1, padding=1, count_include_pad=False)
+
+
+def fit_s32_projection(head, s32: np.ndarray, seed: int, cells: int = 60000) -> None:
+    """Sets a MultiScaleDamageHead's fixed s32_proj to a centred PCA of stride-32 cells."""
+    rng = np.random.default_rng(seed)
+    n, c, h, w = s32.shape
+    pick = rng.choice(n * h * w, size=min(cells, n * h * w), replace=False)
+    flat = s32.transpose(0, 2, 3, 1).reshape(-1, c)[pick].astype(np.float32)
+    dim = head.s32_proj.out_channels
+    pw, pb = pca_projection(flat, dim)
+    with torch.no_grad():
+        head.s32_proj.weight.copy_(torch.from_numpy(pw.T).reshape(dim, c, 1, 1))
+        head.s32_proj.bias.copy_(torch.from_numpy(pb))
 
 
 def fit_embedding_head(pooled: np.ndarray, mid: np.ndarray, dim: int, patch_dim: int, seed: int, hidden: int = 0) -> EmbeddingHead:

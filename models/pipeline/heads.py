@@ -30,6 +30,36 @@ class DamageHead(nn.Module):
         return self.classify(pooled), cell_logits
 
 
+class MultiScaleDamageHead(nn.Module):
+    """Damage from both scales: the 7×7 stride-32 map (context: shape, silhouette, flaps) and the
+    14×14 patch projection shared with the embedding's patch features (detail: small holes,
+    tears, stain edges). Per-cell logits are computed at 14×14 and max-pooled to the 7×7
+    heatmap of the model contract.
+
+    s32_proj is a fixed, data-derived (PCA) 1792→256 reduction, so training on cached features
+    stays cheap; everything after it is learned.
+    """
+
+    def __init__(self, s32_ch: int = 1792, s32_dim: int = 256, patch_dim: int = 128, hidden: int = 96):
+        super().__init__()
+        self.s32_proj = nn.Conv2d(s32_ch, s32_dim, 1)
+        self.ctx = nn.Conv2d(s32_dim, hidden, 1)
+        self.detail = nn.Conv2d(patch_dim, hidden, 1)
+        self.merge = nn.Conv2d(2 * hidden, hidden, 1)
+        self.cell = nn.Conv2d(hidden, 1, 1)
+        self.classify = nn.Linear(2 * hidden, 1 + N_TYPES)
+
+    def forward_projected(self, s32p: torch.Tensor, patch_raw: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        ctx = F.interpolate(F.relu(self.ctx(s32p)), scale_factor=2.0, mode="nearest")
+        h = F.relu(self.merge(torch.cat([ctx, F.relu(self.detail(patch_raw))], dim=1)))
+        cells = F.max_pool2d(self.cell(h), 2)
+        pooled = torch.cat([h.mean(dim=(2, 3)), h.amax(dim=(2, 3))], dim=1)
+        return self.classify(pooled), cells
+
+    def forward(self, s32: torch.Tensor, patch_raw: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.forward_projected(self.s32_proj(s32), patch_raw)
+
+
 def pooled_descriptor(stride32: torch.Tensor, mid: torch.Tensor) -> torch.Tensor:
     """Global descriptor the embedding head reads: mean-pooled stride-32 (1792) and stride-16
     expansion (816) features. The mid-level half keeps print detail (text, small logos) that
@@ -58,8 +88,12 @@ class EmbeddingHead(nn.Module):
     def global_embedding(self, pooled: torch.Tensor) -> torch.Tensor:
         return F.normalize(self.mlp(pooled), dim=1)
 
-    def patches(self, mid: torch.Tensor) -> torch.Tensor:
-        p = self.patch_proj(self.local(mid))
+    def patch_raw(self, mid: torch.Tensor) -> torch.Tensor:
+        """Projected patch features before normalisation, [N, patchDim, H, W]."""
+        return self.patch_proj(self.local(mid))
+
+    def patches(self, mid: torch.Tensor, raw: torch.Tensor | None = None) -> torch.Tensor:
+        p = self.patch_raw(mid) if raw is None else raw
         p = p.flatten(2).transpose(1, 2)  # [N, H*W, patchDim], row-major over the grid
         return F.normalize(p, dim=2)
 
@@ -71,24 +105,30 @@ class IntactVision(nn.Module):
     only the damage head reads; the embedding keeps the original features.
     """
 
-    def __init__(self, backbone: Backbone, damage: DamageHead, embed: EmbeddingHead, damage_tail: nn.Module | None = None):
+    def __init__(self, backbone: Backbone, damage: nn.Module, embed: EmbeddingHead, damage_tail: nn.Module | None = None):
         super().__init__()
         self.backbone = backbone
         self.damage_head = damage
         self.embed_head = embed
         self.damage_tail = damage_tail
 
+    def damage_logits(self, f: dict[str, torch.Tensor], patch_raw: torch.Tensor):
+        if isinstance(self.damage_head, MultiScaleDamageHead):
+            return self.damage_head(f["stride32"], patch_raw)
+        feat = self.damage_tail(f["block16"]) if self.damage_tail is not None else f["stride32"]
+        return self.damage_head(feat)
+
     def forward(self, x: torch.Tensor):
         f = self.backbone(x)
-        damage_feat = self.damage_tail(f["block16"]) if self.damage_tail is not None else f["stride32"]
-        logits, cells = self.damage_head(damage_feat)
+        patch_raw = self.embed_head.patch_raw(f["mid"])
+        logits, cells = self.damage_logits(f, patch_raw)
         pooled = pooled_descriptor(f["stride32"], f["mid"])
         return (
             torch.sigmoid(logits[:, :1]),
             torch.sigmoid(logits[:, 1:]),
             torch.sigmoid(cells),
             self.embed_head.global_embedding(pooled),
-            self.embed_head.patches(f["mid"]),
+            self.embed_head.patches(f["mid"], patch_raw),
         )
 
 
@@ -104,8 +144,7 @@ class DamageOnly(nn.Module):
 
     def forward(self, x: torch.Tensor):
         f = self.full.backbone(x)
-        feat = self.full.damage_tail(f["block16"]) if self.full.damage_tail is not None else f["stride32"]
-        logits, cells = self.full.damage_head(feat)
+        logits, cells = self.full.damage_logits(f, self.full.embed_head.patch_raw(f["mid"]))
         return torch.sigmoid(logits[:, :1]), torch.sigmoid(logits[:, 1:]), torch.sigmoid(cells)
 
 

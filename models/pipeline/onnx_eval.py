@@ -150,6 +150,15 @@ class OnnxTorch:
             elif op == "ConstantOfShape":
                 value = torch.from_numpy(numpy_helper.to_array(a["value"]).copy()) if "value" in a else torch.zeros(1)
                 out = torch.full(tuple(ins[0].tolist()), value.item(), dtype=value.dtype)
+            elif op == "Resize":
+                if a.get("mode", b"nearest") != b"nearest":
+                    raise NotImplementedError("onnx_eval: only nearest Resize")
+                scales = ins[2].tolist() if len(ins) > 2 and ins[2] is not None and ins[2].numel() else None
+                size = ins[3].tolist()[2:] if scales is None else None
+                out = F.interpolate(ins[0], scale_factor=scales[2:] if scales else None, size=size, mode="nearest")
+            elif op == "MaxPool":
+                pads = a.get("pads", [0, 0, 0, 0])
+                out = F.max_pool2d(ins[0], a["kernel_shape"], a.get("strides", a["kernel_shape"]), (pads[0], pads[1]))
             elif op == "Neg":
                 out = -ins[0]
             elif op == "QuantizeLinear":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -90,10 +91,14 @@ def main(work: Path, models_dir: Path) -> None:
     else:  # graphs exported, measurements still running: release without metrics
         summary = {"modelId": MODEL_ID, "version": VERSION, "measured": {}}
     released = models_dir / "released"
+    released.mkdir(parents=True, exist_ok=True)
     entries = []
     files = {}
     for prec in ("int8", "fp32"):
-        path = released / f"{summary['modelId']}-{prec}.onnx"
+        built = work / "out" / f"{summary['modelId']}-{prec}.onnx"
+        path = released / built.name
+        if built.exists():  # else: re-releasing files already in place
+            shutil.copyfile(built, path)
         files[prec] = path
         m = summary["measured"].get(prec)
         metrics = None if m is None else {

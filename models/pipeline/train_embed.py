@@ -50,7 +50,7 @@ class Trainer(nn.Module):
         return head
 
 
-def train_embedding(x: np.ndarray, y: np.ndarray, head: EmbeddingHead, seed: int, epochs: int = 40, log=print) -> EmbeddingHead:
+def train_embedding(x: np.ndarray, y: np.ndarray, head: EmbeddingHead, seed: int, epochs: int = 30, log=print) -> EmbeddingHead:
     """x: descriptors [n, in], y: identity ids [n]; head: an EmbeddingHead with hidden > 0 whose
     patch projection is already fitted. Returns the head with the learned global projection."""
     torch.manual_seed(seed)
