@@ -28,6 +28,9 @@ test('fits imported results, shows the figures and saves them for the device', a
   await page.goto('/#/calibrate');
   await expect(page.getByRole('heading', { name: 'Calibrate' })).toBeVisible();
   await expect(page.getByTestId('active-thresholds')).toHaveText(/shipped default thresholds/);
+  await page.getByRole('button', { name: 'Show the figures in use' }).click();
+  await expect(page.getByText(/^Fitted to held-out renders/)).toBeVisible();
+  await expect(page.getByTestId('recall')).toBeVisible();
 
   const { jsonl, csv } = labelledResults(1500, 3);
   await importFiles(page, [{ name: 'inspect.jsonl', text: jsonl }, { name: 'labels.csv', text: csv }]);

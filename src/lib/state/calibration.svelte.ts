@@ -70,6 +70,14 @@ export class CalibrationState {
     }
   }
 
+  /** Shows a model already in use (saved on the device, or shipped) with the evidence it carries. */
+  show(model: DecisionModel, name: string): void {
+    this.error = null;
+    this.#show(null, model, name);
+    this.targetFpr = model.targetFpr;
+    this.mode = model.mode;
+  }
+
   /** Proposes a model fitted to this device's feedback, when there is enough of it. */
   useFeedback(records: readonly FeedbackRecord[]): void {
     this.error = null;
