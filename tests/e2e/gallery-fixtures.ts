@@ -66,7 +66,7 @@ export async function buildTestPack(
 export const testPhoto = (seed: number) => photo(seed, 200);
 
 /** A photo with an EAN-13 on it, drawn by zxing's writer (its .wasm read from node_modules). */
-export async function barcodePhoto(code: string): Promise<Uint8Array> {
+export async function barcodePhoto(code: string, backgroundJpeg?: Uint8Array): Promise<Uint8Array> {
   const { readFile } = await import('node:fs/promises');
   const { createRequire } = await import('node:module');
   const { prepareZXingModule, writeBarcode } = await import('zxing-wasm/full');
@@ -75,6 +75,14 @@ export async function barcodePhoto(code: string): Promise<Uint8Array> {
   const written = await writeBarcode(code, { format: 'EAN13', scale: 3 });
   if (written.error) throw new Error(written.error);
   const barcode = await sharp(Buffer.from(written.svg)).png().toBuffer();
+  if (backgroundJpeg) {
+    // A label stuck on the bottom of a product photo, at a size the preview keeps readable.
+    const base = await sharp(backgroundJpeg).resize(900, 1200, { fit: 'inside' }).toBuffer({ resolveWithObject: true });
+    const { width, height } = base.info;
+    const label = await sharp(barcode).resize({ width: Math.round(width * 0.6) }).toBuffer({ resolveWithObject: true });
+    const top = height - label.info.height - 10;
+    return new Uint8Array(await sharp(base.data).composite([{ input: label.data, left: Math.round(width * 0.2), top }]).jpeg({ quality: 92 }).toBuffer());
+  }
   const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: { r: 220, g: 200, b: 150 } } })
     .composite([{ input: barcode, left: 250, top: 220 }])
     .jpeg({ quality: 85 })

@@ -269,5 +269,28 @@ test.describe('gallery', () => {
       expect(demoNames).toContain((await match.getByRole('heading').textContent())?.trim());
       await expect(match.getByRole('img', { name: /^Reference photo of / })).toBeVisible();
     });
+
+    test('a barcode naming another product than the picture shows is a mismatch', async ({ page }) => {
+      test.setTimeout(180_000);
+      await page.goto('./#/gallery');
+      await expect(page.getByRole('link', { name: /^Ready/ })).toBeVisible({ timeout: 120_000 });
+      await expect(page.getByText(/waiting for the embedding model|Updating references/)).toHaveCount(0, { timeout: 120_000 });
+      // A product that owns the barcode but has no references, so the picture can never be it.
+      await page.getByRole('button', { name: 'Add product' }).click();
+      await page.getByLabel('Name').fill('E2E Relabelled cocoa');
+      await page.getByLabel('Barcodes (separate with spaces)').fill('7394376616037');
+      await page.getByRole('button', { name: 'Save product' }).click();
+      await expect(page.getByRole('heading', { name: 'E2E Relabelled cocoa', level: 3 })).toBeVisible();
+
+      await page.goto('./#/check');
+      const oat = new Uint8Array(await readFile('public/samples/oatly-oat-milk.jpg'));
+      await page.getByLabel('Photo file').setInputFiles({ name: 'relabelled.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(await barcodePhoto('7394376616037', oat)) });
+      const match = page.getByRole('region', { name: 'Identified product' });
+      await expect(match).toBeVisible({ timeout: 60_000 });
+      const shown = (await match.getByRole('heading').textContent())?.trim();
+      await expect(page.getByRole('alert').filter({ hasText: 'Mismatch' })).toHaveText(
+        `Mismatch: the barcode 7394376616037 belongs to E2E Relabelled cocoa, but the picture shows ${shown}. Set the item aside for a check.`,
+      );
+    });
   });
 });

@@ -1,17 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { productId, type ProductId } from '../core/types.ts';
-import { crossCheckBarcode, normalizeBarcode, validGtin } from './barcode-match.ts';
+import { productId } from '../core/types.ts';
+import { barcodeLookup, crossCheckBarcode, normalizeBarcode, validGtin } from './barcode-match.ts';
 
 const OAT = productId('oat-milk');
 const SOY = productId('soy-milk');
 const JUICE = productId('juice');
-const table = new Map<string, ProductId[]>([
-  [normalizeBarcode('7394376616037'), [OAT]],
-  [normalizeBarcode('5411188112709'), [SOY]],
+const lookup = barcodeLookup([
+  { id: OAT, barcodes: ['7394376616037'] },
+  { id: SOY, barcodes: ['5411188112709', '036000291452'] },
+  { id: JUICE, barcodes: [] },
 ]);
-const lookup = (code: string) => table.get(code) ?? [];
 
 describe('barcode normalisation', () => {
+  it('finds a product stored by its UPC-A from the EAN-13 scan', () => {
+    expect(lookup(normalizeBarcode('0036000291452'))).toEqual([SOY]);
+    expect(lookup(normalizeBarcode('4006381333931'))).toEqual([]);
+  });
+
   it('makes UPC-A and its EAN-13 form equal', () => {
     expect(normalizeBarcode('036000291452')).toBe(normalizeBarcode('0036000291452'));
     expect(normalizeBarcode(' ABC-123 ')).toBe('ABC-123');
@@ -27,7 +32,7 @@ describe('barcode normalisation', () => {
 
 describe('barcode cross-check', () => {
   it('agrees when the image shows the barcode’s product', () => {
-    expect(crossCheckBarcode(['7394376616037'], lookup, [{ product: OAT, score: 0.9 }])).toEqual({ kind: 'match', barcode: '07394376616037', product: OAT });
+    expect(crossCheckBarcode(['7394376616037'], lookup, [{ product: OAT, score: 0.9 }])).toEqual({ kind: 'match', barcode: '7394376616037', product: OAT });
   });
 
   it('calls a mismatch when the picture clearly shows another product', () => {
@@ -50,7 +55,7 @@ describe('barcode cross-check', () => {
   it('ignores misreads and reports unknown or absent barcodes', () => {
     expect(crossCheckBarcode([], lookup, [{ product: OAT, score: 0.9 }])).toEqual({ kind: 'no-barcode' });
     expect(crossCheckBarcode(['7394376616038'], lookup, [{ product: JUICE, score: 0.9 }])).toEqual({ kind: 'no-barcode' });
-    expect(crossCheckBarcode(['4006381333931'], lookup, [{ product: OAT, score: 0.9 }])).toEqual({ kind: 'unknown-barcode', barcode: '04006381333931' });
-    expect(crossCheckBarcode(['7394376616037'], lookup, [])).toEqual({ kind: 'barcode-only', barcode: '07394376616037', product: OAT });
+    expect(crossCheckBarcode(['4006381333931'], lookup, [{ product: OAT, score: 0.9 }])).toEqual({ kind: 'unknown-barcode', barcode: '4006381333931' });
+    expect(crossCheckBarcode(['7394376616037'], lookup, [])).toEqual({ kind: 'barcode-only', barcode: '7394376616037', product: OAT });
   });
 });

@@ -22,6 +22,18 @@ export function validGtin(code: string): boolean {
   return (10 - (sum % 10)) % 10 === check;
 }
 
+/** Normalised barcode → the products that carry it (a barcode may be shared by variants). */
+export function barcodeLookup(products: readonly { id: ProductId; barcodes: readonly string[] }[]): (normalized: string) => ProductId[] {
+  const table = new Map<string, ProductId[]>();
+  for (const p of products) {
+    for (const b of p.barcodes) {
+      const key = normalizeBarcode(b);
+      table.set(key, [...(table.get(key) ?? []), p.id]);
+    }
+  }
+  return (code) => table.get(code) ?? [];
+}
+
 export type BarcodeOutcome =
   | { kind: 'no-barcode' }
   /** Read, but no product in the gallery carries it. */
@@ -49,10 +61,11 @@ export function crossCheckBarcode(
   options: CrossCheckOptions = {},
 ): BarcodeOutcome {
   const margin = options.margin ?? 0.02;
-  const read = [...new Set(barcodes.map(normalizeBarcode))].filter((b) => b !== '' && (!/^\d+$/.test(b) || validGtin(b)));
+  // Outcomes name the code as it was read (what the associate sees on the label).
+  const read = barcodes.map((raw) => ({ raw: raw.trim(), key: normalizeBarcode(raw) })).filter(({ key }) => key !== '' && (!/^\d+$/.test(key) || validGtin(key)));
   if (read.length === 0) return { kind: 'no-barcode' };
-  const known = read.map((barcode) => ({ barcode, products: productsWithBarcode(barcode) })).filter((k) => k.products.length > 0);
-  if (known.length === 0) return { kind: 'unknown-barcode', barcode: read[0] };
+  const known = read.map(({ raw, key }) => ({ barcode: raw, products: productsWithBarcode(key) })).filter((k) => k.products.length > 0);
+  if (known.length === 0) return { kind: 'unknown-barcode', barcode: read[0].raw };
   const top = matches[0];
   if (!top) return { kind: 'barcode-only', barcode: known[0].barcode, product: known[0].products[0] };
   const scoreOf = new Map(matches.map((m) => [m.product, m.score]));

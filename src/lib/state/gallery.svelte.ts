@@ -2,7 +2,9 @@
 // reference photos for the Check screen, the search set for the worker).
 import { getContext, setContext } from 'svelte';
 import type { EmbeddingModelRef, ReferenceView } from '../core/gallery-pack/index.ts';
+import type { ProductMatch } from '../core/check-result.ts';
 import type { ProductId } from '../core/types.ts';
+import { barcodeLookup, crossCheckBarcode, type BarcodeOutcome } from '../capture/barcode-match.ts';
 import {
   addReference,
   deleteProduct,
@@ -273,6 +275,14 @@ export class GalleryState {
 
   async productsWithBarcode(barcode: string): Promise<ProductRecord[]> {
     return this.#db ? productsByBarcode(this.#db, barcode) : [];
+  }
+
+  /** Does the barcode on the item name the product the picture was identified as? */
+  async barcodeOutcome(codes: string[], matches: readonly ProductMatch[]): Promise<BarcodeOutcome> {
+    if (!this.#db || codes.length === 0) return { kind: 'no-barcode' };
+    // GTINs are compared zero-padded (a UPC-A scan equals its stored EAN-13), so the lookup is
+    // over normalised codes rather than the raw barcode index.
+    return crossCheckBarcode(codes, barcodeLookup(await listProducts(this.#db)), matches);
   }
 
   /** The Check screen's view of the gallery. */
