@@ -3,15 +3,11 @@
 // every pending call with "worker-crashed" and is started afresh, re-initialised, on the next call.
 import * as Comlink from 'comlink';
 import type { Frame } from '../capture/frame.ts';
-import type { CheckReply, CheckRequest, EngineConfig, EngineError, EngineInfo, InferenceWorkerApi, Outcome } from './messages.ts';
+import { CANCELLED, failure, type CheckReply, type CheckRequest, type EngineConfig, type EngineInfo, type InferenceWorkerApi, type Outcome } from './messages.ts';
 import type { ImageEmbedding, ReferenceEmbedding } from '../pipeline/api.ts';
 
 export type CheckOptions = Pick<CheckRequest, 'product' | 'candidates' | 'top'>;
 
-const failure = (code: EngineError['code'], message: string, detail?: string) =>
-  ({ ok: false, error: { code, message, detail } }) as const;
-
-export const CANCELLED = failure('cancelled', 'Check cancelled.');
 
 interface Connection {
   worker: Worker;

@@ -4,7 +4,7 @@
 import type { RgbaImage } from '../core/image.ts';
 import { HEADER_BYTES, readImageHeader } from '../capture/image-header.ts';
 import { MAX_PREVIEW_SIDE, planDecode, type DecodePlan } from './decode-plan.ts';
-import type { EngineError, Outcome } from './messages.ts';
+import { failure, type Outcome } from './messages.ts';
 
 export interface DecodedFrame {
   image: RgbaImage;
@@ -14,15 +14,11 @@ export interface DecodedFrame {
   decodeMs: number;
 }
 
-const fail = (code: EngineError['code'], message: string, detail?: string): Outcome<never> => ({
-  ok: false,
-  error: { code, message, detail },
-});
 
 const refusal = (plan: Extract<DecodePlan, { ok: false }>, width: number, height: number) =>
   plan.reason === 'too-small'
-    ? fail('image-too-small', `The picture is too small to judge (${width}×${height} px). Take the photo closer, at full size.`)
-    : fail('image-too-large', `The picture is too large to open on this device (${width}×${height} px). Take a smaller photo.`);
+    ? failure('image-too-small', `The picture is too small to judge (${width}×${height} px). Take the photo closer, at full size.`)
+    : failure('image-too-large', `The picture is too large to open on this device (${width}×${height} px). Take a smaller photo.`);
 
 export async function decodeFrame(input: ImageBitmap | Blob): Promise<Outcome<DecodedFrame>> {
   const started = performance.now();
@@ -65,7 +61,7 @@ export async function decodeFrame(input: ImageBitmap | Blob): Promise<Outcome<De
 async function openEncoded(blob: Blob): Promise<Outcome<{ bitmap: ImageBitmap; sourceSize: { width: number; height: number } }>> {
   const header = readImageHeader(new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer()));
   if (!header) {
-    return fail('not-an-image', 'That file is not a photo. Choose a JPEG, PNG or WebP picture of the item.', `type "${blob.type}", ${blob.size} bytes`);
+    return failure('not-an-image', 'That file is not a photo. Choose a JPEG, PNG or WebP picture of the item.', `type "${blob.type}", ${blob.size} bytes`);
   }
   let options: ImageBitmapOptions = { imageOrientation: 'from-image' };
   if (header.width !== null && header.height !== null) {
@@ -84,7 +80,7 @@ async function openEncoded(blob: Blob): Promise<Outcome<{ bitmap: ImageBitmap; s
       header.format === 'heic'
         ? 'This browser cannot open HEIC photos. Set the camera to JPEG ("Most Compatible") or take the photo in the app.'
         : 'This photo could not be opened; the file may be damaged. Take or choose another photo.';
-    return fail('decode-failed', message, `${header.format}: ${String(error)}`);
+    return failure('decode-failed', message, `${header.format}: ${String(error)}`);
   }
   const sourceSize = { width: header.width ?? bitmap.width, height: header.height ?? bitmap.height };
   // Formats without a readable size (AVIF, cut headers) are checked after decoding instead.

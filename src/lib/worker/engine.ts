@@ -5,7 +5,7 @@ import type { ModelManifest } from '../core/model-manifest.ts';
 import type { ImageEmbedding, Pipeline, PipelineOptions, ReadModelFile, ReferenceEmbedding } from '../pipeline/api.ts';
 import { decodeFrame } from './decode.ts';
 import { recallGoodModels, rememberGoodModels } from './last-good-model.ts';
-import type { CheckReply, CheckRequest, EngineConfig, EngineError, EngineInfo, InferenceWorkerApi, Outcome } from './messages.ts';
+import { CANCELLED, failure, type CheckReply, type CheckRequest, type EngineConfig, type EngineInfo, type InferenceWorkerApi, type Outcome } from './messages.ts';
 
 /** The parts that touch onnxruntime, injected by inference.worker.ts. */
 export interface EngineDeps {
@@ -15,10 +15,6 @@ export interface EngineDeps {
   isIntegrityFailure(error: unknown): boolean;
 }
 
-const failure = (code: EngineError['code'], message: string, detail?: string) =>
-  ({ ok: false, error: { code, message, detail } }) as const;
-
-const CANCELLED = failure('cancelled', 'Check cancelled.');
 
 export class InferenceEngine implements InferenceWorkerApi {
   #pipeline: Pipeline | null = null;

@@ -54,6 +54,11 @@ export interface EngineError {
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: EngineError };
 
+export const failure = (code: EngineErrorCode, message: string, detail?: string) =>
+  ({ ok: false, error: { code, message, detail } }) as const;
+
+export const CANCELLED = failure('cancelled', 'Check cancelled.');
+
 /** Errors that mean "take another picture" rather than "the app is broken". */
 export const RETAKE_ERRORS: ReadonlySet<EngineErrorCode> = new Set(['not-an-image', 'image-too-small', 'image-too-large', 'decode-failed']);
 
