@@ -6,10 +6,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import { sha256Hex, type EmbeddingModelRef, type PackContent, type PackProduct, type PackReference, type ReferenceView, type StoredTensor } from '../../lib/core/gallery-pack/index.ts';
-import type { RgbaImage } from '../../lib/core/image.ts';
 import { productId, referenceId } from '../../lib/core/types.ts';
 
-import { decodeImage } from '../decode-image.ts';
 import { UsageError } from '../errors.ts';
 
 
@@ -20,7 +18,8 @@ const THUMBNAIL_PX = 160;
 
 export interface FolderEmbedder {
   model: EmbeddingModelRef;
-  embed(image: RgbaImage): Promise<{ embedding: StoredTensor; patches: StoredTensor; imageCells?: boolean[] }>;
+  /** Vectors of one photo file's bytes (`label` names it in errors). */
+  embed(bytes: Uint8Array, label: string): Promise<{ embedding: StoredTensor; patches: StoredTensor; imageCells?: boolean[] }>;
 }
 
 export interface ReadFolderOptions {
@@ -133,8 +132,9 @@ export async function readGalleryFolder(dir: string, options: ReadFolderOptions)
     for (const img of images) {
       const what = `${product.id}/${img.file}`;
       const bytes = new Uint8Array(await readFile(img.path));
-      const [thumb, rgba, info] = await Promise.all([thumbnail(bytes, what), decodeImage(bytes, what), stat(img.path)]);
-      const vectors = options.embedder ? await options.embedder.embed(rgba) : null;
+      // The thumbnail is made first: it also proves the file is an image before any inference.
+      const [thumb, info] = await Promise.all([thumbnail(bytes, what), stat(img.path)]);
+      const vectors = options.embedder ? await options.embedder.embed(bytes, what) : null;
       references.push({
         // The content hash makes ids from different builds collide only for the same photo,
         // so merging two packs that both have a "front.jpg" keeps both.

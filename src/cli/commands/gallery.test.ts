@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePack } from '../../lib/core/gallery-pack/index.ts';
+import { existsSync } from 'node:fs';
+import { decodePack, toFloat32 } from '../../lib/core/gallery-pack/index.ts';
+import { galleryIndexFromPack } from '../../lib/core/gallery-pack/to-index.ts';
+import { manifestPath } from '../paths.ts';
 import { UsageError } from '../errors.ts';
 import { command } from './gallery.ts';
 
@@ -72,6 +75,23 @@ describe('intact gallery build / verify', () => {
     expect(await galleryCommand(['verify', out], v.io)).toBe(0);
     expect(JSON.parse(v.out[0])).toMatchObject({ ok: true, contentHash: summary.contentHash, references: 3, signer: null });
   });
+
+  it.skipIf(!existsSync(manifestPath()))('embeds with the released model (needs models/manifest.json) and verifies against it', async () => {
+    const out = join(root, 'embedded.intactpack');
+    const b = io();
+    expect(await galleryCommand(['build', join(root, 'gallery'), '-o', out], b.io)).toBe(0);
+    expect(JSON.parse(b.out[0]).model).toMatch(/@/);
+    const v = io();
+    expect(await galleryCommand(['verify', out, '--expect-model'], v.io)).toBe(0);
+    expect(JSON.parse(v.out[0])).toMatchObject({ embedded: 3, references: 3 });
+    const { content } = await decodePack(new Uint8Array(await readFile(out)));
+    const index = galleryIndexFromPack(content);
+    for (const r of content.references) {
+      expect(r.embedding!.dtype).toBe('i8');
+      expect(r.imageCells).toHaveLength(content.model!.patchGrid[0] * content.model!.patchGrid[1]);
+      expect(index.identify(toFloat32(r.embedding!), { top: 1 })[0].reference).toBe(r.id);
+    }
+  }, 120_000);
 
   it('signs with a key file and verifies against the trusted public key', async () => {
     const keyFile = join(root, 'signing.key');

@@ -12,6 +12,7 @@ import {
   isPackError,
   mergePacks,
   quantizeRows,
+  sha256Hex,
   signingKeyFromSecret,
   toHex,
   type EmbeddingModelRef,
@@ -22,9 +23,11 @@ import type { ModelEntry } from '../../lib/core/model-manifest.ts';
 import { parseArgs, stringFlag } from '../args.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { UsageError } from '../errors.ts';
+import { decodeImage } from '../decode-image.ts';
+import { EmbeddingCache } from '../embedding-cache.ts';
 import { loadInspector } from '../load-inspector.ts';
 import type { Log } from '../log.ts';
-import { manifestPath } from '../paths.ts';
+import { cacheDir, manifestPath } from '../paths.ts';
 import { readGalleryFolder, type FolderEmbedder } from './gallery-folder.ts';
 
 const USAGE =
@@ -36,16 +39,26 @@ export function embeddingModelRef(entry: ModelEntry): EmbeddingModelRef {
   return { id: entry.id, version: entry.version, sha256: entry.sha256, dim, patchDim, patchGrid };
 }
 
-/** The manifest's default embedding model, run through the same Inspector as `identify`. */
+/**
+ * The manifest's default embedding model, run through the same Inspector as `identify`, and
+ * through the same on-disk embedding cache: rebuilding a pack after adding a few photos only
+ * embeds the new ones.
+ */
 async function loadFolderEmbedder(log: Log, precision: 'i8' | 'f32'): Promise<FolderEmbedder & { dispose(): Promise<void> }> {
   const inspector = await loadInspector(log);
   const model = embeddingModelRef(inspector.embeddingModel);
+  const cache = new EmbeddingCache(cacheDir(), model.sha256);
   const cells = model.patchGrid[0] * model.patchGrid[1];
   const store = precision === 'i8' ? quantizeRows : float32Tensor;
   return {
     model,
-    async embed(image) {
-      const e = await inspector.embed(image);
+    async embed(bytes, label) {
+      const key = await sha256Hex(bytes);
+      let e = await cache.get(key);
+      if (!e) {
+        e = await inspector.embed(await decodeImage(bytes, label));
+        await cache.put(key, e);
+      }
       return { embedding: store(e.embedding, 1, model.dim), patches: store(e.patches, cells, model.patchDim), imageCells: e.imageCells };
     },
     dispose: () => inspector.dispose(),
