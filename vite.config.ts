@@ -120,6 +120,8 @@ export default defineConfig({
         globPatterns: ['**/*.{html,js,mjs,css,wasm,onnx,json,webmanifest,png,svg,jpg,webp}'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',
+        // The app is one page (hash routes); opening a file by its address must give that file.
+        navigateFallbackDenylist: [/\/[^/?]+\.(?!html)[a-z0-9]+(\?.*)?$/i],
         cleanupOutdatedCaches: true,
       },
     }),
