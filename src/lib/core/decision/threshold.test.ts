@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from './random.ts';
 import { normalQuantile } from './stats.ts';
 import { binormalLogits, binormalRecallAt } from './synthetic.ts';
 import { chooseThreshold, evaluateThreshold } from './threshold.ts';
@@ -57,5 +58,22 @@ describe('threshold at a target false-sideline rate', () => {
     expect(r.falseSidelines).toBe(1);
     expect(r.achievedFpr).toBe(0.25);
     expect(r.recall).toBe(0.5);
+  });
+});
+
+describe('threshold choice on random tied data', () => {
+  it('never exceeds the allowance and cannot be lowered without exceeding it', () => {
+    const random = seededRandom(77);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 5 + Math.floor(random() * 300);
+      // Scores on a coarse grid, so ties are common.
+      const good = Array.from({ length: n }, () => Math.floor(random() * 20));
+      const target = 0.001 + random() * 0.2;
+      const r = chooseThreshold(good, [25], { targetFpr: target });
+      const allowed = Math.floor(target * n);
+      expect(r.falseSidelines).toBeLessThanOrEqual(allowed);
+      const lower = Math.max(...good.filter((g) => g < r.logit));
+      if (Number.isFinite(lower)) expect(good.filter((g) => g > lower).length).toBeGreaterThan(allowed);
+    }
   });
 });
