@@ -13,6 +13,7 @@ import {
   smallestDemonstrableRate,
   trialsToDemonstrate,
 } from './stats.ts';
+import { seededRandom } from './random.ts';
 
 describe('special functions', () => {
   it('matches SciPy for ln Γ and the incomplete beta', () => {
@@ -66,5 +67,22 @@ describe('binomial tests', () => {
     expect(binomialTestTwoSided(15, 200, 0.02)).toBeCloseTo(1.4857401387301475e-5, 12);
     expect(binomialUpperTail(15, 200, 0.02)).toBeCloseTo(1.4857401387301475e-5, 12);
     expect(binomialLowerTail(3, 50, 0.1)).toBeCloseTo(0.250293905953308, 10);
+  });
+});
+
+describe('coverage', () => {
+  it('the one-sided 95 % upper bound covers the true rate at least 95 % of the time', () => {
+    const random = seededRandom(2026);
+    for (const [p, n] of [[0.01, 300], [0.002, 2000], [0.2, 40]] as const) {
+      let covered = 0;
+      const trials = 2000;
+      for (let t = 0; t < trials; t++) {
+        let k = 0;
+        for (let i = 0; i < n; i++) if (random() < p) k++;
+        if (clopperPearsonUpper(k, n) >= p) covered++;
+      }
+      // Exact bounds are conservative: coverage ≥ 95 % (minus Monte Carlo noise, sd ≈ 0.5 %).
+      expect(covered / trials).toBeGreaterThanOrEqual(0.94);
+    }
   });
 });
