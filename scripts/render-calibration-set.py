@@ -8,6 +8,7 @@ real val photos themselves are added as good items. Writes <out>/images/... and 
 usage: /usr/bin/python3 scripts/render-calibration-set.py <out_dir> [n]
 """
 import csv
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -25,6 +26,12 @@ CALIBRATION_SEED = SEED + 2
 
 def main(out: Path, n: int) -> None:
     images = out / "images"
+    params = {"seed": CALIBRATION_SEED, "n": n}
+    # Rendering is deterministic, so an existing set made with the same parameters is reused.
+    stamp = out / "params.json"
+    if stamp.exists() and json.loads(stamp.read_text()) == params and (out / "labels.csv").exists():
+        print(f"reusing {out} ({n} renders, seed {CALIBRATION_SEED})", file=sys.stderr)
+        return
     if out.exists():
         shutil.rmtree(out)
     images.mkdir(parents=True)
@@ -48,6 +55,7 @@ def main(out: Path, n: int) -> None:
         w.writerow(["image", "label"])
         w.writerows(rows)
     good = sum(1 for _, l in rows if l == "good")
+    stamp.write_text(json.dumps(params))
     print(f"wrote {len(rows)} images ({good} good, {len(rows) - good} damaged) to {images}", file=sys.stderr)
 
 
