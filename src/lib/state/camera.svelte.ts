@@ -40,6 +40,11 @@ export class CameraState {
     }
   }
 
+  /** The associate has moved on (chose a photo); the camera stays off until retried. */
+  dismissProblem(): void {
+    this.problem = null;
+  }
+
   stop(): void {
     this.source?.close();
     this.source = null;
