@@ -18,5 +18,8 @@ test('camera permission denied: says so and offers the photo picker, which still
   await expect(choose).toHaveClass(/primary/);
   await page.getByLabel('Photo file').setInputFiles('public/samples/oatly-oat-milk.jpg');
   await expect(verdictRegion(page)).toHaveText(VERDICT);
+  // Having moved on to photos, the associate no longer sees the camera message; a retry stays offered.
+  await expect(page.getByText('Camera access was not allowed')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Retry camera' })).toBeVisible();
   expect(crashes).toEqual([]);
 });
