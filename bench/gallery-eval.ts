@@ -156,10 +156,25 @@ async function multipack(path: string, missing: number | null): Promise<Uint8Arr
   return new Uint8Array(await sharp({ create: { width: 320, height: 400, channels: 3, background: { r: 128, g: 126, b: 120 } } }).composite(composites).jpeg({ quality: 90 }).toBuffer());
 }
 
+/**
+ * ROC-AUC of the item score the pipeline uses (worst patch, normalised), and — on the same
+ * distances — of two other ways to pool patches into an item score, to show what pooling buys.
+ */
 function anomalyAuc(inspector: Inspector, g: GalleryIndex, scored: { product: ProductId; emb: ImageEmbedding; damaged: boolean }[]) {
   const grid = inspector.embeddingModel.embedding!.patchGrid;
-  const items = scored.map((s) => ({ score: scorePatches({ features: s.emb.patches, valid: s.emb.imageCells }, grid, g.memoryFor(s.product)!).score, damaged: s.damaged }));
-  return { good: items.filter((i) => !i.damaged).length, damaged: items.filter((i) => i.damaged).length, rocAuc: rocAuc(operatingPoints(items)) };
+  const results = scored.map((s) => ({ r: scorePatches({ features: s.emb.patches, valid: s.emb.imageCells }, grid, g.memoryFor(s.product)!), damaged: s.damaged }));
+  const pooled = (pool: (d: number[]) => number) =>
+    rocAuc(operatingPoints(results.map(({ r, damaged }) => ({ score: pool([...r.distances].filter((d) => !Number.isNaN(d)).sort((a, b) => b - a)), damaged }))));
+  return {
+    good: results.filter((i) => !i.damaged).length,
+    damaged: results.filter((i) => i.damaged).length,
+    rocAuc: rocAuc(operatingPoints(results.map(({ r, damaged }) => ({ score: r.score, damaged })))),
+    rocAucMeanWorst5pct: pooled((d) => {
+      const k = Math.max(1, Math.round(d.length * 0.05));
+      return d.slice(0, k).reduce((a, x) => a + x, 0) / k;
+    }),
+    rocAucMeanAll: pooled((d) => d.reduce((a, x) => a + x, 0) / d.length),
+  };
 }
 
 async function main() {
