@@ -247,6 +247,24 @@ test.describe('gallery', () => {
     expect(byBarcode).toEqual(['v1-cocoa']);
   });
 
+  test('fits a 360×640 phone and works by keyboard', async ({ page }) => {
+    await page.setViewportSize({ width: 360, height: 640 });
+    await openGallery(page);
+    await expect(page.getByRole('button', { name: /Oatly Oat Milk/ })).toBeVisible();
+    await page.getByRole('button', { name: /Oatly Oat Milk/ }).focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { name: 'Oatly Oat Milk', level: 3 })).toBeVisible();
+    const overflow = await page.evaluate(() => [...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.outerHTML.slice(0, 80)));
+    expect(overflow).toEqual([]);
+    // Every control on the screen has an accessible name.
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll('main button, main input, main a, main select, main textarea')]
+        .filter((e) => !(e as HTMLElement).ariaLabel && !e.getAttribute('aria-label') && !(e as HTMLInputElement).labels?.length && !e.textContent?.trim())
+        .map((e) => e.outerHTML.slice(0, 80)),
+    );
+    expect(unnamed).toEqual([]);
+  });
+
   test.describe('with the released model', () => {
     test.skip(!existsSync('models/manifest.json'), 'needs models/manifest.json (npm run models:build)');
 
