@@ -39,3 +39,13 @@ export async function loadSearchSet(db: GalleryDatabase): Promise<SearchSet> {
   }
   return { references, pending: current.length - references.length, model: key };
 }
+
+/** Current references without the active model's vectors, counted from keys only (no vectors read). */
+export async function countPending(db: GalleryDatabase): Promise<number> {
+  const model = await getMeta(db, 'activeModel');
+  const tx = db.transaction(['references', 'embeddings']);
+  const current = (await tx.objectStore('references').getAll()).filter((r) => !r.superseded);
+  const have = model ? new Set((await tx.objectStore('embeddings').index('byModel').getAllKeys(modelKey(model))).map(([reference]) => reference)) : new Set<string>();
+  await tx.done;
+  return current.filter((r) => !have.has(r.id)).length;
+}

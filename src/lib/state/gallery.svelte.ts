@@ -7,6 +7,7 @@ import type { ProductId } from '../core/types.ts';
 import { barcodeLookup, crossCheckBarcode, type BarcodeOutcome } from '../capture/barcode-match.ts';
 import {
   addReference,
+  countPending,
   deleteProduct,
   deleteReference,
   exportDeviceEnrollments,
@@ -152,7 +153,7 @@ export class GalleryState {
     this.usage = s.usage;
     this.quota = s.quota;
     this.persisted = s.persisted;
-    this.pending = (await loadSearchSet(this.#db)).pending;
+    this.pending = await countPending(this.#db);
   }
 
   async search(query: string): Promise<void> {
