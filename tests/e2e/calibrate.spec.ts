@@ -3,7 +3,9 @@
 // after a reload; bad files get a message, not a crash.
 import { expect, test, type Page } from '@playwright/test';
 import { binormalLogits, toProbability } from '../../src/lib/core/decision/synthetic.ts';
-import { watchForCrashes } from './app.ts';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_DECISION_CONFIG } from '../../src/lib/core/decision/decide.ts';
+import { DIST, watchForCrashes } from './app.ts';
 
 function labelledResults(n: number, separation: number): { jsonl: string; csv: string } {
   const { good, damaged } = binormalLogits(n, n, separation, 3);
@@ -53,14 +55,24 @@ test('fits imported results, shows the figures and saves them for the device', a
   expect(crashes).toEqual([]);
 });
 
+test('warns when the thresholds were fitted to another model than the one running', async ({ page }) => {
+  await page.goto('/#/calibrate');
+  const running = JSON.parse(readFileSync(`${DIST}/models/manifest.json`, 'utf8')).models.find((m: { default: boolean }) => m.default);
+  const fittedFor = DEFAULT_DECISION_CONFIG.model.source.model;
+  test.skip(!fittedFor, 'the shipped thresholds name no model');
+  const warning = page.getByRole('alert').filter({ hasText: 'these thresholds were fitted to scores of' });
+  if (running.sha256 === fittedFor!.sha256) await expect(warning).toHaveCount(0);
+  else await expect(warning).toContainText(`but this device runs ${running.id} (${running.sha256.slice(0, 12)}): recalibrate`);
+});
+
 test('says what is wrong with unusable files', async ({ page }) => {
   const crashes = watchForCrashes(page);
   await page.goto('/#/calibrate');
   const { jsonl } = labelledResults(20, 2);
   await importFiles(page, [{ name: 'inspect.jsonl', text: jsonl }, { name: 'labels.csv', text: 'image,label\n0.jpg,good\n' }]);
-  await expect(page.getByRole('alert')).toContainText('scored image(s) have no label');
+  await expect(page.getByRole('alert').filter({ hasText: 'scored image(s) have no label' })).toBeVisible();
   await importFiles(page, [{ name: 'thresholds.json', text: '{"schema":"other"}' }]);
-  await expect(page.getByRole('alert')).toContainText('schema must be "intact-thresholds/1"');
+  await expect(page.getByRole('alert').filter({ hasText: 'schema must be "intact-thresholds/1"' })).toBeVisible();
   expect(crashes).toEqual([]);
 });
 
@@ -84,7 +96,7 @@ test('the severity policy is checked before it is saved', async ({ page }) => {
   policy.default.rules[0].severity = 'fine';
   await editor.fill(JSON.stringify(policy));
   await page.getByRole('button', { name: 'Check and save policy' }).click();
-  await expect(page.getByRole('alert')).toHaveText('default.rules[0].severity must be "cosmetic" or "unsellable"; got "fine"');
+  await expect(page.getByRole('alert').filter({ hasText: 'default.rules[0].severity' })).toHaveText('default.rules[0].severity must be "cosmetic" or "unsellable"; got "fine"');
   policy.default.rules[0].severity = 'cosmetic';
   policy.default.cosmetic = 'pass';
   await editor.fill(JSON.stringify(policy));

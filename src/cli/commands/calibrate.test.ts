@@ -45,7 +45,9 @@ describe('intact calibrate', () => {
   it('fits and writes a thresholds file that meets the contract', async () => {
     const dir = dataset(1500, 2.5);
     const out = join(dir, 'thresholds.json');
-    const r = await intact(['calibrate', '--scores', join(dir, 'scores.jsonl'), '--labels', join(dir, 'labels.csv'), '--target-fpr', '0.01', '-o', out]);
+    const manifest = join(dir, 'manifest.json');
+    writeFileSync(manifest, JSON.stringify({ schema: 1, models: [{ id: 'm', version: '2', sha256: 'f'.repeat(64), default: true, roles: ['damage', 'embedding'] }] }));
+    const r = await intact(['calibrate', '--scores', join(dir, 'scores.jsonl'), '--labels', join(dir, 'labels.csv'), '--target-fpr', '0.01', '--model-manifest', manifest, '-o', out]);
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout.trim());
     const model = parseDecisionModel(JSON.parse(readFileSync(out, 'utf8')));
@@ -55,6 +57,7 @@ describe('intact calibrate', () => {
     expect(model.global.fprUpperBound).toBeGreaterThan(model.global.achievedFpr);
     expect(Math.abs(model.curves.auc - binormalAuc(2.5))).toBeLessThan(0.02);
     expect(Object.keys(model.categories)).toEqual(['Juice', 'Milk']);
+    expect(model.source.model).toEqual({ id: 'm', version: '2', sha256: 'f'.repeat(64) });
     expect(r.stderr).toMatch(/threshold .* of 1500 good sidelined/);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });

@@ -15,9 +15,11 @@ import { DEFAULT_TARGET_FPR, fitDecisionModel, type FitOptions } from '../../lib
 import { joinScoresAndLabels, parseLabelsCsv, parseScoreLines } from '../../lib/core/decision/labelled-data.ts';
 import { serializeDecisionModel } from '../../lib/core/decision/model.ts';
 import { percent } from '../../lib/core/decision/threshold.ts';
+import type { ScoringModel } from '../../lib/core/decision/model.ts';
+import { manifestPath } from '../paths.ts';
 
 const USAGE =
-  'intact calibrate --scores <inspect.jsonl> --labels <labels.csv> [--target-fpr 0.001] [--confidence 0.95] [--guarantee] [--calibration auto|platt|isotonic] [--min-category-good N] [--min-category-damaged N] [--categories labels|product] [--description TEXT] -o <thresholds.json>';
+  'intact calibrate --scores <inspect.jsonl> --labels <labels.csv> [--target-fpr 0.001] [--confidence 0.95] [--guarantee] [--calibration auto|platt|isotonic] [--min-category-good N] [--min-category-damaged N] [--categories labels|product] [--description TEXT] [--model-manifest <manifest.json>] -o <thresholds.json>';
 
 function numberFlag(args: ParsedArgs, name: string, check: (n: number) => boolean, what: string): number | undefined {
   const v = stringFlag(args, name);
@@ -57,12 +59,28 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   }
 }
 
+/**
+ * The default damage model of the manifest the scores were (presumably) made with, to stamp the
+ * file: thresholds fitted to one model's scores mean nothing for another's.
+ */
+async function scoringModel(path: string): Promise<ScoringModel | undefined> {
+  let manifest: { models?: { id?: unknown; version?: unknown; sha256?: unknown; default?: unknown; roles?: unknown }[] };
+  try {
+    manifest = JSON.parse(await readFile(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const m = manifest.models?.find((e) => e.default === true && Array.isArray(e.roles) && e.roles.includes('damage'));
+  if (!m || typeof m.id !== 'string' || typeof m.version !== 'string' || typeof m.sha256 !== 'string') return undefined;
+  return { id: m.id, version: m.version, sha256: m.sha256 };
+}
+
 export const command: CliCommand = {
   summary: 'fit the fused score and sideline thresholds to labelled inspect results',
   usage: USAGE,
   async run(argv, io) {
     const args = parseArgs(argv, {
-      valued: ['scores', 'labels', 'target-fpr', 'confidence', 'calibration', 'min-category-good', 'min-category-damaged', 'categories', 'description', 'o', 'output'],
+      valued: ['scores', 'labels', 'target-fpr', 'confidence', 'calibration', 'min-category-good', 'min-category-damaged', 'categories', 'description', 'model-manifest', 'o', 'output'],
       boolean: ['guarantee'],
     });
     if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}" (usage: ${USAGE})`);
@@ -88,6 +106,8 @@ export const command: CliCommand = {
     };
 
     const [scoresText, labelsText] = await Promise.all([readInput(scoresPath, 'scores'), readInput(labelsPath, 'labels')]);
+    const modelManifest = stringFlag(args, 'model-manifest') ?? manifestPath();
+    options.model = await scoringModel(modelManifest);
     let model;
     let skippedRetakes;
     try {
@@ -102,6 +122,8 @@ export const command: CliCommand = {
     if (skippedRetakes) model.warnings.push(`${skippedRetakes} labelled image(s) were left out because the quality check asked for a retake`);
     await writeAtomically(resolve(output), serializeDecisionModel(model));
 
+    // Logged only on success: bad input gets exactly one line on stderr.
+    io.log.info(options.model ? `stamping the thresholds for ${options.model.id} ${options.model.version} (from ${modelManifest})` : `no model manifest at ${modelManifest}: the thresholds are not tied to a model`);
     const g = model.global;
     io.log.info(
       `threshold ${g.logit.toFixed(3)} (score ${percent(g.score)}): ${g.falseSidelines} of ${g.nGood} good sidelined (${percent(g.achievedFpr)}, ≤ ${percent(g.fprUpperBound)} at ${Math.round(model.confidence * 100)} %), recall ${g.recall === null ? 'n/a' : percent(g.recall)}, AUC ${model.curves.auc.toFixed(3)}`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyCalibrator } from './calibration.ts';
 import { fitDecisionModel, type LabelledCheck } from './fit.ts';
-import { calibratedScore, fusedLogit, parseDecisionModel, serializeDecisionModel, thresholdFor } from './model.ts';
+import { calibratedScore, fusedLogit, modelMismatch, parseDecisionModel, serializeDecisionModel, thresholdFor } from './model.ts';
 import { seededNormal, binormalAuc, toProbability } from './synthetic.ts';
 
 /**
@@ -129,6 +129,17 @@ describe('degenerate input gets a clear one-line error', () => {
 
 // A parsed thresholds file being broken on purpose: any field may be replaced.
 type Spoilable = { [k: string]: Spoilable | unknown; fusion: { features: unknown; weights: unknown } };
+
+describe('the model the thresholds belong to', () => {
+  const scoring = { id: 'intact-vision-int8', version: '1.0.0', sha256: 'ab'.repeat(32) };
+  const model = fitDecisionModel(twoViews(100, 100, 2, 2, 72), { model: scoring });
+  it('is stored and compared with the running model', () => {
+    expect(parseDecisionModel(JSON.parse(serializeDecisionModel(model))).source.model).toEqual(scoring);
+    expect(modelMismatch(model, [{ id: 'intact-vision-int8', sha256: scoring.sha256 }])).toBeNull();
+    expect(modelMismatch(model, [{ id: 'intact-vision-int8', sha256: 'cd'.repeat(32) }])).toMatch(/fitted to scores of intact-vision-int8 1\.0\.0 \(abababababab\), but this device runs intact-vision-int8 \(cdcdcdcdcdcd\): recalibrate/);
+    expect(modelMismatch(fitDecisionModel(twoViews(50, 50, 2, 2, 73)), [{ id: 'x', sha256: 'y' }])).toBeNull();
+  });
+});
 
 describe('thresholds file validation', () => {
   const model = fitDecisionModel(twoViews(100, 100, 2, 2, 71));

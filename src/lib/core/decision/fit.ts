@@ -6,7 +6,7 @@ import { fitIsotonic, fitPlatt, applyCalibrator, type Calibrator } from './calib
 import { CalibrationInputError } from './errors.ts';
 import { FEATURE_NAMES, checkFusionInputs, featureValue, type FeatureName, type FusionInputs } from './features.ts';
 import { fitLogistic } from './logistic.ts';
-import { THRESHOLDS_SCHEMA, fusedLogit, type CategoryThreshold, type DecisionModel, type FusionModel } from './model.ts';
+import { THRESHOLDS_SCHEMA, fusedLogit, type CategoryThreshold, type DecisionModel, type FusionModel, type ScoringModel } from './model.ts';
 import { averagePrecision, checkLabelledScores, operatingPoints, prPolyline, rocAuc, rocPolyline, thinCurve } from './roc.ts';
 import { clopperPearsonInterval, trialsToDemonstrate } from './stats.ts';
 import { seededRandom } from './random.ts';
@@ -32,6 +32,8 @@ export interface FitOptions {
   ridge?: number;
   /** Where the data came from, in words, stored in the file. */
   description?: string;
+  /** The damage model that produced the scores. */
+  model?: ScoringModel;
   now?: Date;
 }
 
@@ -195,7 +197,7 @@ export function fitDecisionModel(checks: readonly LabelledCheck[], options: FitO
   return {
     schema: THRESHOLDS_SCHEMA,
     createdAt: (options.now ?? new Date()).toISOString(),
-    source: { description: options.description ?? 'labelled checks', n: checks.length, nGood, nDamaged, prevalence: nDamaged / checks.length },
+    source: { description: options.description ?? 'labelled checks', n: checks.length, nGood, nDamaged, prevalence: nDamaged / checks.length, ...(options.model ? { model: options.model } : {}) },
     fusion,
     calibration,
     targetFpr,

@@ -8,6 +8,20 @@ import type { ThresholdReport } from './threshold.ts';
 
 export const THRESHOLDS_SCHEMA = 'intact-thresholds/1';
 
+export interface ScoringModel {
+  id: string;
+  version: string;
+  sha256: string;
+}
+
+/** Why these thresholds may not fit the running model, or null when they do (or cannot be told). */
+export function modelMismatch(model: DecisionModel, running: { id: string; sha256: string }[]): string | null {
+  const fitted = model.source.model;
+  if (!fitted || running.length === 0) return null;
+  if (running.some((m) => m.sha256 === fitted.sha256)) return null;
+  return `these thresholds were fitted to scores of ${fitted.id} ${fitted.version} (${fitted.sha256.slice(0, 12)}), but this device runs ${running.map((m) => `${m.id} (${m.sha256.slice(0, 12)})`).join(', ')}: recalibrate`;
+}
+
 export interface FusionModel {
   features: FeatureName[];
   weights: number[];
@@ -25,7 +39,15 @@ export interface DecisionModel {
   schema: typeof THRESHOLDS_SCHEMA;
   createdAt: string;
   /** Where the labelled data came from, in words, and what it held. */
-  source: { description: string; n: number; nGood: number; nDamaged: number; prevalence: number };
+  source: {
+    description: string;
+    n: number;
+    nGood: number;
+    nDamaged: number;
+    prevalence: number;
+    /** The damage model whose scores these are: thresholds do not carry over to another model. */
+    model?: ScoringModel;
+  };
   fusion: FusionModel;
   calibration: Calibrator;
   targetFpr: number;
@@ -132,6 +154,10 @@ export function parseDecisionModel(v: unknown): DecisionModel {
     if (typeof (report as Json).ownThreshold !== 'boolean') throw new DecisionConfigError(`categories.${name}.ownThreshold must be true or false`);
   }
   if (!isObject(v.source) || typeof v.source.description !== 'string') throw new DecisionConfigError('source.description must say where the data came from');
+  const scoring = v.source.model;
+  if (scoring !== undefined && !(isObject(scoring) && typeof scoring.id === 'string' && typeof scoring.version === 'string' && typeof scoring.sha256 === 'string')) {
+    throw new DecisionConfigError('source.model must have id, version and sha256');
+  }
   if (!Array.isArray(v.warnings)) throw new DecisionConfigError('warnings must be an array');
   return v as unknown as DecisionModel;
 }
