@@ -13,7 +13,9 @@ import { UsageError } from '../errors.ts';
 
 
 const IMAGE_MIME: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp' };
-const PRODUCT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+// Folder names are whatever the photo sets use ("Coca Cola 330ml" included): the id only has to be
+// printable and of a sane length, since it is compared as text and never used to build a path.
+const PRODUCT_ID = /^\P{Cc}{1,128}$/u;
 const THUMBNAIL_PX = 160;
 
 export interface FolderEmbedder {
@@ -101,7 +103,7 @@ export async function scanGalleryFolder(dir: string): Promise<ProductFolder[]> {
   const folders: ProductFolder[] = [];
   for (const entry of entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name))) {
     const id = entry.name;
-    if (!PRODUCT_ID.test(id)) throw new UsageError(`folder "${id}" is not a valid product id (letters, digits, ".", "_", "-")`);
+    if (!PRODUCT_ID.test(id)) throw new UsageError(`folder "${id}" is not a usable product id (1–128 printable characters)`);
     const files = (await readdir(join(dir, id))).sort();
     const meta = files.includes('product.json') ? parseProductJson(await readFile(join(dir, id, 'product.json'), 'utf8'), id) : {};
     const images = files
