@@ -18,8 +18,8 @@ WORK="${INTACT_WORK:-models/.work/build}"
 start=$(date +%s)
 rm -rf "$WORK"
 mkdir -p "$WORK"
-node models/tools/extract-nsfwjs.cjs "$WORK/tfjs"
-node models/tools/tfjs-reference.cjs "$WORK/tfjs" "$WORK/tfjs/reference.json" 2>&1 | grep -v -e '^=*$' -e 'tfjs-node' -e 'Hi, looks like' >&2 || true
+node models/tools/extract-nsfwjs.mjs "$WORK/tfjs"
+node models/tools/tfjs-reference.mjs "$WORK/tfjs" "$WORK/tfjs/reference.json" 2>&1 | grep -v -e '^=*$' -e 'tfjs-node' -e 'Hi, looks like' >&2 || true
 test -s "$WORK/tfjs/reference.json"
 "$PYTHON" models/pipeline/verify_converter.py "$WORK/tfjs" "$WORK/tfjs/reference.json" "$WORK/converter-check.json"
 "$PYTHON" models/pipeline/build.py "$WORK" models

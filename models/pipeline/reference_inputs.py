@@ -3,7 +3,7 @@ import numpy as np
 
 
 def formula_image(k: int, size: int = 224) -> np.ndarray:
-    """HWC float32 in [0, 1], quantised to 1/255 steps; mirrors tools/tfjs-reference.cjs."""
+    """HWC float32 in [0, 1], quantised to 1/255 steps; mirrors tools/tfjs-reference.mjs."""
     y, x = np.mgrid[0:size, 0:size].astype(np.float64)
     chans = []
     for c in range(3):
