@@ -2,7 +2,7 @@
 // top 5 products) on clustered vectors — products photographed from several sides sit near a
 // product centre — so the int8 index can be checked against exact float32 ranking, not just timed.
 import { GalleryIndex } from '../src/lib/core/gallery-index.ts';
-import { rng } from '../src/lib/core/patch-anomaly.ts';
+import { seededRandom as rng } from '../src/lib/core/seeded-random.ts';
 import { productId, referenceId } from '../src/lib/core/types.ts';
 
 export interface GallerySearchRow {

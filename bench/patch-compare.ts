@@ -1,6 +1,7 @@
 // Cost of comparing an item with its product's references: building the product's patch
 // memory (once per product, then cached) and scoring one query against it.
-import { buildPatchMemory, rng, scorePatches } from '../src/lib/core/patch-anomaly.ts';
+import { buildPatchMemory, scorePatches } from '../src/lib/core/patch-anomaly.ts';
+import { seededRandom as rng } from '../src/lib/core/seeded-random.ts';
 import { startClock } from './clock.ts';
 
 export interface PatchCompareRow {

@@ -1,5 +1,5 @@
 // Exact search cost as the gallery grows: ms per query and MB held, float32 vs int8 rows.
-import { rng } from '../src/lib/core/patch-anomaly.ts';
+import { seededRandom as rng } from '../src/lib/core/seeded-random.ts';
 import { VectorIndex, type VectorPrecision } from '../src/lib/core/vector-index.ts';
 import { median, startClock } from './clock.ts';
 

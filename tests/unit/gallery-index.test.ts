@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GalleryIndex } from '../../src/lib/core/gallery-index.ts';
-import { rng } from '../../src/lib/core/patch-anomaly.ts';
+import { seededRandom as rng } from '../../src/lib/core/seeded-random.ts';
 import { productId, referenceId } from '../../src/lib/core/types.ts';
 
 const dim = 16, patchDim = 8, grid: [number, number] = [2, 2];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildPatchMemory, greedyCoreset, normalisedAnomaly, rng, scorePatches } from '../../src/lib/core/patch-anomaly.ts';
+import { buildPatchMemory, greedyCoreset, normalisedAnomaly, scorePatches } from '../../src/lib/core/patch-anomaly.ts';
+import { seededRandom as rng } from '../../src/lib/core/seeded-random.ts';
 
 // A stand-in for a CNN's patch features: each 8×8 cell of a grey image is described by a fixed
 // random projection of its (mean-removed) pixels plus its mean brightness. Structure, not

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rng } from '../../src/lib/core/patch-anomaly.ts';
+import { seededRandom as rng } from '../../src/lib/core/seeded-random.ts';
 import { TopK, VectorIndex } from '../../src/lib/core/vector-index.ts';
 
 function randomVectors(n: number, dim: number, seed: number): Float32Array[] {

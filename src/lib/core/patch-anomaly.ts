@@ -21,6 +21,7 @@
 // the patches of the same image at least two cells away, a coarser stand-in that errs towards
 // larger normal distances (fewer false sidelines).
 import type { ScoreMap } from './check-result.ts';
+import { seededRandom } from './seeded-random.ts';
 
 export interface NormalDistances {
   median: number;
@@ -59,18 +60,6 @@ export interface MemoryOptions {
 
 export const DEFAULT_MAX_PATCHES = 1024;
 export const DEFAULT_MAX_CANDIDATES = 8192;
-
-/** Deterministic PRNG (mulberry32) so coresets, and thus scores, are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normaliseRows(src: ArrayLike<number>, rows: number, dim: number): Float32Array {
   const out = new Float32Array(rows * dim);
@@ -124,7 +113,7 @@ const unitDistance = (d: number) => Math.sqrt(Math.max(0, 2 - 2 * d));
  */
 export function greedyCoreset(features: Float32Array, count: number, dim: number, size: number, options: MemoryOptions = {}): Int32Array {
   if (size >= count) return Int32Array.from({ length: count }, (_, i) => i);
-  const random = rng(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const pd = Math.min(dim, options.projectDim ?? 64);
   let space = features;
   let sd = dim;
@@ -194,7 +183,7 @@ export function buildPatchMemory(references: PatchSet[], grid: [number, number],
   });
   const maxCandidates = options.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
   if (rows.length > maxCandidates) {
-    const random = rng((options.seed ?? 1) + 13);
+    const random = seededRandom((options.seed ?? 1) + 13);
     const keep = Int32Array.from({ length: rows.length }, (_, i) => i);
     for (let i = 0; i < maxCandidates; i++) {
       const j = i + Math.floor(random() * (keep.length - i));
@@ -228,7 +217,7 @@ function normalDistances(
   unit: Float32Array, owner: number[], cellOf: number[], grid: [number, number], dim: number,
   memoryRows: Int32Array, referenceCount: number, seed: number,
 ): { normal: NormalDistances; imageNormal: NormalDistances } {
-  const random = rng(seed + 7);
+  const random = seededRandom(seed + 7);
   const n = owner.length;
   const nearest = (p: number): number => {
     let best = -Infinity;

@@ -9,7 +9,7 @@ import { fitLogistic } from './logistic.ts';
 import { THRESHOLDS_SCHEMA, fusedLogit, type CategoryThreshold, type DecisionModel, type FusionModel, type ScoringModel } from './model.ts';
 import { averagePrecision, checkLabelledScores, operatingPoints, prPolyline, rocAuc, rocPolyline, thinCurve } from './roc.ts';
 import { clopperPearsonInterval, trialsToDemonstrate } from './stats.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../seeded-random.ts';
 import { checkTarget, chooseThreshold, evaluateThreshold, type ThresholdMode } from './threshold.ts';
 
 export interface LabelledCheck {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyCalibrator, fitIsotonic, fitPlatt } from './calibration.ts';
 import { fitLogistic, linearPredictor, sigmoid } from './logistic.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../seeded-random.ts';
 import { seededNormal } from './synthetic.ts';
 
 describe('logistic regression', () => {

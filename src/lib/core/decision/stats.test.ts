@@ -13,7 +13,7 @@ import {
   smallestDemonstrableRate,
   trialsToDemonstrate,
 } from './stats.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../seeded-random.ts';
 
 describe('special functions', () => {
   it('matches SciPy for ln Γ and the incomplete beta', () => {

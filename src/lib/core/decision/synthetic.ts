@@ -2,7 +2,7 @@
 // N(0, 1) and damaged N(d, 1) on the logit scale, so the ROC is known in closed form
 // (AUC = Φ(d / √2); at false-positive rate α the recall is 1 − Φ(Φ⁻¹(1 − α) − d)).
 import { sigmoid } from './logistic.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../seeded-random.ts';
 import { normalCdf, normalQuantile } from './stats.ts';
 
 /** Standard normal draws by inverting the CDF (one uniform per draw, open interval). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../seeded-random.ts';
 import { normalQuantile } from './stats.ts';
 import { binormalLogits, binormalRecallAt } from './synthetic.ts';
 import { chooseThreshold, evaluateThreshold } from './threshold.ts';
