@@ -60,6 +60,8 @@ test('warns when the thresholds were fitted to another model than the one runnin
   const running = JSON.parse(readFileSync(`${DIST}/models/manifest.json`, 'utf8')).models.find((m: { default: boolean }) => m.default);
   const fittedFor = DEFAULT_DECISION_CONFIG.model.source.model;
   test.skip(!fittedFor, 'the shipped thresholds name no model');
+  // The comparison needs the running model's identity, known once the engine is ready.
+  await expect(page.getByText(/^Ready · /)).toBeVisible({ timeout: 60_000 });
   const warning = page.getByRole('alert').filter({ hasText: 'these thresholds were fitted to scores of' });
   if (running.sha256 === fittedFor!.sha256) await expect(warning).toHaveCount(0);
   else await expect(warning).toContainText(`but this device runs ${running.id} (${running.sha256.slice(0, 12)}): recalibrate`);
