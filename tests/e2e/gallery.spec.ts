@@ -1,7 +1,6 @@
 // The gallery in the built app, in a real browser: IndexedDB persistence across reloads, atomic
 // pack import (a refused or failed pack leaves the old gallery exactly as it was), the storage-
 // full path under a tiny quota, and enrolment + export of this device's references.
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { decodePack } from '../../src/lib/core/gallery-pack/index.ts';
@@ -266,8 +265,6 @@ test.describe('gallery', () => {
   });
 
   test.describe('with the released model', () => {
-    test.skip(!existsSync('models/manifest.json'), 'needs models/manifest.json (npm run models:build)');
-
     test('identifies a sample photo against the gallery and refuses a pack embedded with another model', async ({ page }) => {
       test.setTimeout(180_000);
       await page.goto('./#/gallery');
