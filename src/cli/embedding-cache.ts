@@ -5,10 +5,11 @@
 //
 // Entry layout: u32 LE header length H, H bytes of JSON header, then float32 LE embedding
 // (dim values) and patches (cells × patchDim values).
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PREPROCESS_VERSION } from '../lib/core/preprocess.ts';
 import type { ImageEmbedding } from '../lib/pipeline/api.ts';
+import { writeFileAtomically } from './write-atomically.ts';
 
 interface Header {
   v: 1;
@@ -65,15 +66,12 @@ export class EmbeddingCache {
     len.writeUInt32LE(json.byteLength, 0);
     const data = Buffer.concat([len, json, Buffer.from(e.embedding.buffer, e.embedding.byteOffset, e.embedding.byteLength), Buffer.from(e.patches.buffer, e.patches.byteOffset, e.patches.byteLength)]);
     const final = this.path(imageSha);
-    const temp = `${final}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       await mkdir(join(final, '..'), { recursive: true });
-      await writeFile(temp, data);
-      await rename(temp, final);
+      await writeFileAtomically(final, data);
     } catch {
       // A cache that cannot be written only costs speed; the result is unaffected.
       this.writable = false;
-      await unlink(temp).catch(() => undefined);
     }
   }
 }

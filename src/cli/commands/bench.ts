@@ -2,7 +2,7 @@
 // Markdown tables on stdout (or the JSON with --json); the JSON is also saved to
 // bench/results.json (atomically) so the README table can be regenerated from it.
 import { cpus, loadavg } from 'node:os';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { benchModels } from '../../../bench/model-latency.ts';
 import { benchGallerySearch } from '../../../bench/gallery-search.ts';
@@ -17,6 +17,7 @@ import { intFlag, listFlag, parseArgs } from '../args.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { manifestPath, projectRoot } from '../paths.ts';
+import { writeFileAtomically } from '../write-atomically.ts';
 
 const DEFAULT_INPUT: ModelInputSpec = { name: 'input', size: 224, layout: 'NCHW', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
 
@@ -59,9 +60,7 @@ export const command: CliCommand = {
     };
     const json = JSON.stringify(result, null, 1);
     const target = join(projectRoot, 'bench', 'results.json');
-    const temp = `${target}.${process.pid}.tmp`;
-    await writeFile(temp, `${json}\n`);
-    await rename(temp, target);
+    await writeFileAtomically(target, `${json}\n`);
     io.out(args.flags.has('json') ? JSON.stringify(result) : toMarkdown(result));
     return 0;
   },

@@ -4,9 +4,8 @@
 // CSV `image,label[,category]` with label good|damaged|0|1 and an optional header row; image
 // paths match the scores' paths exactly or as their trailing folders/name. stdout gets one JSON
 // line summarising the result; warnings (too little data for the target…) go to stderr too.
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { parseArgs, stringFlag, type ParsedArgs } from '../args.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../errors.ts';
@@ -17,6 +16,7 @@ import { serializeDecisionModel } from '../../lib/core/decision/model.ts';
 import { percent } from '../../lib/core/decision/threshold.ts';
 import type { ScoringModel } from '../../lib/core/decision/model.ts';
 import { manifestPath } from '../paths.ts';
+import { writeFileAtomically } from '../write-atomically.ts';
 
 const USAGE =
   'intact calibrate --scores <inspect.jsonl> --labels <labels.csv> [--target-fpr 0.001] [--confidence 0.95] [--guarantee] [--calibration auto|platt|isotonic] [--min-category-good N] [--min-category-damaged N] [--categories labels|product] [--description TEXT] [--model-manifest <manifest.json>] -o <thresholds.json>';
@@ -38,25 +38,12 @@ async function readInput(path: string, what: string): Promise<string> {
   }
 }
 
-/** Writes next to the target and renames over it, so a reader never sees half a file. */
+/** Refuses a missing output folder with a clear reason, then writes atomically. */
 async function writeAtomically(path: string, text: string): Promise<void> {
   const dir = dirname(path);
   const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory()) throw new UsageError(`output folder does not exist: ${dir}`);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw e;
-  }
+  await writeFileAtomically(path, text);
 }
 
 /**

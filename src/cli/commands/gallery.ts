@@ -1,8 +1,8 @@
 // `intact gallery build <dir> -o <file>`, `intact gallery verify <file>`, `intact gallery keygen`:
 // packs from the gallery folder layout, embedded with the same pipeline the app uses, written
 // atomically; a refused pack is bad input (exit 2) with its reason on one line.
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import {
   decodePack,
   encodePack,
@@ -29,6 +29,7 @@ import { loadInspector } from '../load-inspector.ts';
 import type { Log } from '../log.ts';
 import { cacheDir, manifestPath } from '../paths.ts';
 import { readGalleryFolder, type FolderEmbedder } from './gallery-folder.ts';
+import { writeFileAtomically } from '../write-atomically.ts';
 
 const USAGE =
   'intact gallery build <dir> -o <file> [--name NAME] [--precision i8|f32] [--no-embed] [--sign-key FILE] | intact gallery verify <file> [--require-signature] [--trusted-keys HEX,…] [--expect-model] | intact gallery merge <pack> <pack>… -o <file> [--sign-key FILE] | intact gallery keygen -o <secret-key-file>';
@@ -65,14 +66,11 @@ async function loadFolderEmbedder(log: Log, precision: 'i8' | 'f32'): Promise<Fo
   };
 }
 
-/** Writes next to the target and renames, so a reader never sees half a pack. */
+/** A pack is written atomically (see write-atomically.ts); a failure is a bad-output UsageError. */
 async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, file);
+    await writeFileAtomically(file, bytes);
   } catch (e) {
-    await rm(tmp, { force: true });
     throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
