@@ -46,7 +46,7 @@ export async function loadGalleryFolder(dir: string, inspector: Inspector, cache
     return e;
   });
   for (const { product } of products) {
-    gallery.addProduct({ id: product.id, name: product.name, barcodes: product.barcodes, ...(product.units !== null ? { units: product.units } : {}), ...(product.packagingVersion ? { version: product.packagingVersion } : {}) });
+    gallery.addProduct({ id: product.id, name: product.name, barcodes: product.barcodes, ...(product.units !== null ? { units: product.units } : {}), ...(product.packagingVersion ? { version: product.packagingVersion } : {}), ...(product.category ? { category: product.category } : {}) });
   }
   jobs.forEach((job, i) => {
     const e = embeddings[i];

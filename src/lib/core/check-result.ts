@@ -29,6 +29,17 @@ export interface CheckTimings {
   total: Millis;
 }
 
+export interface UnitCount {
+  expected: number;
+  counted: number;
+}
+
+export interface BarcodeCheck {
+  code: string;
+  product: ProductId | null;
+  mismatch: boolean;
+}
+
 /** Everything one check produced; the CLI's `inspect` line and the Check screen are views of it. */
 export interface CheckResult {
   product: ProductId | null;
@@ -48,6 +59,11 @@ export interface CheckResult {
   reasons: string[];
   /** How bad a damage finding is (per the severity policy); null when there is none. */
   severity?: Severity | null;
+  /** Multi-unit packs: units the product should have and units counted; null when not counted. */
+  units?: UnitCount | null;
+  /** The barcode read from the item, the product it names (null: unknown code), and whether that
+   * contradicts the product recognised in the picture; null when no barcode was given. */
+  barcode?: BarcodeCheck | null;
   timings: CheckTimings;
   /** Execution provider actually used ("webgpu", "wasm"), as reported by onnxruntime. */
   provider: string;

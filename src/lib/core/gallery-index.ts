@@ -17,6 +17,8 @@ export interface GalleryProduct {
   units?: number;
   /** Packaging version, e.g. "2026-09". */
   version?: string;
+  /** For per-category thresholds and severity policy (e.g. "dairy"). */
+  category?: string;
 }
 
 export interface GalleryReference {

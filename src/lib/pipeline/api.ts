@@ -5,7 +5,7 @@ import type { CheckResult, ProductMatch } from '../core/check-result.ts';
 import type { DecisionConfig } from '../core/decision/decide.ts';
 import type { RgbaImage } from '../core/image.ts';
 import type { ModelManifest } from '../core/model-manifest.ts';
-import type { GalleryIndex } from '../core/gallery-index.ts';
+import type { GalleryIndex, GalleryProduct } from '../core/gallery-index.ts';
 import type { ProductId, ReferenceId } from '../core/types.ts';
 
 /** Fetches a file named in the manifest: fetch() in the browser, fs.readFile in Node. */
@@ -49,6 +49,18 @@ export interface InspectOptions {
   signal?: AbortSignal;
   /** Search this gallery instead of the one set with setReferences/setGallery. */
   gallery?: GalleryIndex;
+  /**
+   * A code read from the item (camera decode or keyboard-wedge scanner). Looked up in the
+   * gallery products' barcodes: naming another product than the picture shows sidelines the
+   * item ("label does not match barcode"); naming a product the picture cannot settle makes
+   * that product the one compared with.
+   */
+  barcode?: string;
+  /**
+   * The references are still being loaded or embedded: a missing comparison is then reported
+   * as "gallery still being prepared", not as "none in the gallery for this item".
+   */
+  galleryPreparing?: boolean;
 }
 
 export interface IdentifyResult {
@@ -61,8 +73,12 @@ export interface Pipeline {
   inspect(image: RgbaImage, options?: InspectOptions): Promise<CheckResult>;
   identify(image: RgbaImage, options?: InspectOptions): Promise<IdentifyResult>;
   embed(image: RgbaImage, signal?: AbortSignal): Promise<ImageEmbedding>;
-  /** Replaces the gallery searched by default (the app's references from IndexedDB). */
-  setReferences(references: ReferenceEmbedding[]): void;
+  /**
+   * Replaces the gallery searched by default (the app's references from IndexedDB). `products`
+   * carries their metadata (name, barcodes, units, category) for the barcode cross-check and
+   * unit counting; products without references are kept for barcode look-up.
+   */
+  setReferences(references: ReferenceEmbedding[], products?: GalleryProduct[]): void;
   status(): ModelStatus[];
   dispose(): Promise<void>;
 }

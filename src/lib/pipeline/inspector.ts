@@ -1,7 +1,7 @@
 // The pipeline behind every check, in the app's worker and in the CLI alike:
 // quality → preprocess → models → identify → compare with references → decide.
 import type { CheckResult, ProductMatch, ScoreMap } from '../core/check-result.ts';
-import { GalleryIndex } from '../core/gallery-index.ts';
+import { GalleryIndex, type GalleryProduct } from '../core/gallery-index.ts';
 import type { RgbaImage } from '../core/image.ts';
 import { entryFor, parseManifest } from '../core/manifest-parse.ts';
 import type { ModelEntry } from '../core/model-manifest.ts';
@@ -96,12 +96,13 @@ export class Inspector implements Pipeline {
     this.defaultGallery = gallery;
   }
 
-  setReferences(references: ReferenceEmbedding[]): void {
-    if (references.length === 0) {
+  setReferences(references: ReferenceEmbedding[], products: GalleryProduct[] = []): void {
+    if (references.length === 0 && products.length === 0) {
       this.defaultGallery = null;
       return;
     }
     const gallery = this.createGallery();
+    for (const p of products) gallery.addProduct(p);
     references.forEach((r, i) => {
       gallery.addProduct({ id: r.product });
       gallery.addReference({

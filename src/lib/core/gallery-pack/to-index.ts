@@ -10,7 +10,7 @@ export function galleryIndexFromPack(content: PackContent, spec: Partial<Pick<Ga
   if (!model) throw new PackError('incompatible', `pack "${content.name}" carries no embeddings; build it with an embedding model`);
   const index = new GalleryIndex({ model: model.sha256, dim: model.dim, patchDim: model.patchDim, patchGrid: model.patchGrid, ...spec });
   for (const p of content.products) {
-    index.addProduct({ id: p.id, name: p.name, barcodes: p.barcodes, ...(p.units ? { units: p.units } : {}), version: p.packagingVersion });
+    index.addProduct({ id: p.id, name: p.name, barcodes: p.barcodes, ...(p.units ? { units: p.units } : {}), ...(p.category ? { category: p.category } : {}), version: p.packagingVersion });
   }
   for (const r of content.references) {
     if (r.superseded || !r.embedding || !r.patches) continue;
