@@ -39,6 +39,9 @@ function productImage(kind: number, variant: number, width = 96, height = 96): R
 
 configureOrt({ numThreads: 1 });
 
+/** Valid EAN-13s (GS1 check digit), one per fixture product. */
+const BARCODES = ['7394376616037', '5411188112709', '9780201379624'];
+
 describe('Inspector on the fixture model', async () => {
   const inspector = await Inspector.create({ manifest, readFile, providers: ['wasm'] });
   const gallery = inspector.createGallery();
@@ -106,6 +109,55 @@ describe('Inspector on the fixture model', async () => {
     const controller = new AbortController();
     controller.abort();
     await expect(inspector.inspect(productImage(0, 1), { gallery, signal: controller.signal })).rejects.toThrow(/cancelled/);
+  });
+
+  it('sidelines an item whose barcode names another product than the picture shows', async () => {
+    const products = [0, 1, 2].map((kind) => ({ id: productId(`p${kind}`), name: `Product ${kind}`, barcodes: [BARCODES[kind]] }));
+    products.forEach((p) => gallery.addProduct(p));
+    const image = productImage(1, 9);
+    const { matches } = await inspector.identify(image, { gallery, top: 3 });
+    // The fixture's identification must be clear-cut for this to test the pipeline's wiring.
+    expect(matches[0].product).toBe('p1');
+    expect(matches[0].score - matches[1].score).toBeGreaterThan(0.05);
+
+    const agreed = await inspector.inspect(image, { gallery, barcode: BARCODES[1] });
+    expect(agreed.barcode).toEqual({ code: BARCODES[1], product: 'p1', mismatch: false });
+    expect(agreed.reasons).not.toContain('label does not match barcode');
+
+    const wrong = await inspector.inspect(image, { gallery, barcode: BARCODES[0] });
+    expect(wrong.barcode).toEqual({ code: BARCODES[0], product: 'p0', mismatch: true });
+    expect(wrong.verdict).toBe('sideline');
+    expect(wrong.reasons[0]).toBe('label does not match barcode');
+    expect(wrong.reasons).toContain('the barcode is Product 0, the picture shows Product 1');
+    expect(wrong.product).toBe('p1');
+
+    const unknown = await inspector.inspect(image, { gallery, barcode: '4006381333931' });
+    expect(unknown.barcode).toEqual({ code: '4006381333931', product: null, mismatch: false });
+    expect(unknown.reasons).toContain('barcode 4006381333931 is not in the gallery');
+    expect(unknown.verdict).toBe(agreed.verdict);
+  });
+
+  it('compares with the barcode product when the picture cannot tell the two apart', async () => {
+    const lookalike = inspector.createGallery();
+    const twins = [productId('twin-a'), productId('twin-b')];
+    twins.forEach((id, k) => lookalike.addProduct({ id, name: `Twin ${k}`, barcodes: [BARCODES[k]] }));
+    for (const [k, id] of twins.entries()) {
+      const e = await inspector.embed(productImage(2, k));
+      lookalike.addReference({ id: `${id}-ref` as never, product: id, ...e }, e.model);
+    }
+    const image = productImage(2, 7);
+    const { matches } = await inspector.identify(image, { gallery: lookalike });
+    const runnerUp = matches[1].product;
+    expect(Math.abs(matches[0].score - matches[1].score)).toBeLessThan(0.02);
+    const r = await inspector.inspect(image, { gallery: lookalike, barcode: BARCODES[twins.indexOf(runnerUp)] });
+    expect(r.product).toBe(runnerUp);
+    expect(r.barcode?.mismatch).toBe(false);
+    expect(r.reasons.some((t) => t.startsWith(`compared with Twin ${twins.indexOf(runnerUp)}, as the barcode says`))).toBe(true);
+  });
+
+  it('says the gallery is being prepared when the app says so', async () => {
+    const r = await inspector.inspect(productImage(0, 1), { galleryPreparing: true });
+    expect(r.reasons).toContain('not compared with reference photos yet: the gallery is still being prepared');
   });
 
   it('searches references set from the app (setReferences)', async () => {

@@ -1,6 +1,7 @@
 // The pipeline behind every check, in the app's worker and in the CLI alike:
 // quality → preprocess → models → identify → compare with references → decide.
 import type { CheckResult, ProductMatch, ScoreMap } from '../core/check-result.ts';
+import { productsWithBarcode, resolveBarcode, type BarcodeResolution } from '../core/barcode-crosscheck.ts';
 import { GalleryIndex, type GalleryProduct } from '../core/gallery-index.ts';
 import type { RgbaImage } from '../core/image.ts';
 import { entryFor, parseManifest } from '../core/manifest-parse.ts';
@@ -18,6 +19,13 @@ export interface InspectorOptions extends PipelineOptions {
   quality?: QualityThresholds;
   /** Storage of the default gallery's vectors (int8 = 4× smaller, see core/vector-index.ts). */
   galleryPrecision?: VectorPrecision;
+}
+
+/** The picture's ranking plus the scores of the barcode's products that rank below it. */
+function withBarcodeScores(code: string, gallery: GalleryIndex, embedding: Float32Array, matches: ProductMatch[]): ProductMatch[] {
+  const missing = productsWithBarcode(code, gallery.products()).filter((p) => !matches.some((m) => m.product === p));
+  const scored = missing.flatMap((p) => gallery.identify(embedding, { top: 1, candidates: [p] }).map(({ product, score }) => ({ product, score })));
+  return [...matches, ...scored];
 }
 
 export class UnknownProductError extends Error {
@@ -168,11 +176,13 @@ export class Inspector implements Pipeline {
     let matches: ProductMatch[] = [];
     let anomaly: number | null = null;
     let anomalyMap: ScoreMap | null = null;
+    let barcode: BarcodeResolution | null = null;
     if (needEmbedding && gallery) {
       const emb = this.readEmbedding(embeddingModel.entry, embedOut ?? damageOut, embedInput);
       const ranked = gallery.identify(emb.embedding, { top: options.top ?? 5, candidates: options.candidates });
       matches = ranked.map(({ product: p, score }) => ({ product: p, score }));
-      product = options.product ?? ranked[0]?.product ?? null;
+      if (options.barcode) barcode = resolveBarcode(options.barcode, gallery.products(), withBarcodeScores(options.barcode, gallery, emb.embedding, matches));
+      product = options.product ?? barcode?.product ?? ranked[0]?.product ?? null;
       const memory = product ? gallery.memoryFor(product) : null;
       if (memory) {
         checkAborted(signal);
@@ -181,11 +191,22 @@ export class Inspector implements Pipeline {
         anomaly = result.score;
         anomalyMap = result.map;
       }
+    } else if (options.barcode) {
+      // No references to recognise the picture by: the barcode alone names the product.
+      barcode = resolveBarcode(options.barcode, gallery?.products() ?? [], []);
+      product = options.product ?? barcode?.product ?? null;
     }
     const tGallery = now();
 
-    const identification = options.product !== undefined ? null : (matches[0]?.score ?? null);
-    const decision = decide({ quality, damage, types, topType, anomaly, heatmap, anomalyMap, identification, category: product }, this.decision);
+    // A product named by the caller or settled by the barcode is known, not a guess.
+    const identification = options.product !== undefined || barcode?.product ? null : (matches[0]?.score ?? null);
+    const category = (product && gallery?.product(product)?.category) || product;
+    const decision = decide({
+      quality, damage, types, topType, anomaly, heatmap, anomalyMap, identification, category,
+      barcodeMismatch: barcode?.check.mismatch ?? false,
+      galleryPreparing: options.galleryPreparing ?? false,
+    }, this.decision);
+    const notes = decision.verdict === 'retake' || !barcode?.note ? [] : [barcode.note];
     return {
       product,
       matches,
@@ -198,8 +219,9 @@ export class Inspector implements Pipeline {
       quality,
       score: decision.score,
       verdict: decision.verdict,
-      reasons: decision.reasons,
+      reasons: [...decision.reasons, ...notes],
       severity: decision.severity,
+      barcode: barcode?.check ?? null,
       timings: {
         preprocess: millis(tPre - t0),
         inference: millis(tInfer - tPre),

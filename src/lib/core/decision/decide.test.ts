@@ -85,6 +85,13 @@ describe('decide with a hand-set fusion', () => {
     expect(d.severity).toBe('unsellable');
   });
 
+  it('says the gallery is still being prepared rather than that it has nothing for the item', () => {
+    expect(decide(input({})).reasons).toContain('not compared with reference photos (none in the gallery for this item)');
+    const preparing = decide(input({ galleryPreparing: true }));
+    expect(preparing.reasons).toContain('not compared with reference photos yet: the gallery is still being prepared');
+    expect(preparing.reasons.join(' ')).not.toMatch(/none in the gallery/);
+  });
+
   it('asks for a retake on a bad photo instead of guessing', () => {
     const d = decide(input({ damage: 0.99, quality: { ok: false, problems: ['image too blurry: hold still and let the camera focus'], sharpness: 3, meanLuma: 120 } }));
     expect(d.verdict).toBe('retake');

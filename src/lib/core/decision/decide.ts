@@ -7,7 +7,7 @@ import type { QualityReport, ScoreMap } from '../check-result.ts';
 import { probability, type DamageType, type DamageTypeScores, type Probability, type Verdict } from '../types.ts';
 import defaultPolicyJson from './default-severity-policy.json' with { type: 'json' };
 import defaultThresholdsJson from './default-thresholds.json' with { type: 'json' };
-import { BARCODE_MISMATCH, describeAnomaly, describeDamage, describeMissingUnits, describeSeverity, percentScore } from './explain.ts';
+import { BARCODE_MISMATCH, describeAnomaly, GALLERY_PREPARING, describeDamage, describeMissingUnits, describeSeverity, percentScore } from './explain.ts';
 import { checkFusionInputs, featureValue, type FeatureName, type FusionInputs } from './features.ts';
 import { mapPeak, type MapPeak } from './location.ts';
 import { calibratedScore, fusedLogit, parseDecisionModel, thresholdFor, type DecisionModel } from './model.ts';
@@ -30,6 +30,8 @@ export interface DecisionInput {
   units?: { expected: number; counted: number } | null;
   /** Product category for per-category thresholds and severity policy. */
   category?: string | null;
+  /** References are still being loaded: a missing comparison is not for want of references. */
+  galleryPreparing?: boolean;
 }
 
 export interface Decision {
@@ -133,7 +135,7 @@ export function decide(input: DecisionInput, config: DecisionConfig = DEFAULT_DE
   }
 
   if (identificationTooLow) reasons.push(`product not recognised with confidence (${percentScore(input.identification!)}): not compared with its reference photos`);
-  else if (input.anomaly === null) reasons.push('not compared with reference photos (none in the gallery for this item)');
+  else if (input.anomaly === null) reasons.push(input.galleryPreparing ? GALLERY_PREPARING : 'not compared with reference photos (none in the gallery for this item)');
 
   if (sideline) return { ...base, verdict: 'sideline', reasons, severity, location };
   if (!cosmeticPass) reasons.unshift(`no damage found (sideline score ${percentScore(score)})`);

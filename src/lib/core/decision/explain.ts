@@ -28,6 +28,8 @@ export function describeMissingUnits(expected: number, counted: number): string 
 
 export const BARCODE_MISMATCH = 'label does not match barcode';
 
+export const GALLERY_PREPARING = 'not compared with reference photos yet: the gallery is still being prepared';
+
 export function describeSeverity(severity: Severity, area: number | null, passes: boolean): string {
   const size = area === null ? '' : `, about ${Math.max(1, Math.round(area * 100))} % of the item`;
   if (severity === 'cosmetic') return passes ? `cosmetic only${size}: passes under the packaging policy` : `cosmetic${size}: check whether it can still be sold`;

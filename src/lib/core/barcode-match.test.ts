@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { productId } from '../core/types.ts';
+import { productId } from './types.ts';
 import { barcodeLookup, crossCheckBarcode, normalizeBarcode, validGtin } from './barcode-match.ts';
 
 const OAT = productId('oat-milk');
