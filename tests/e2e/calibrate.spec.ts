@@ -5,7 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { binormalLogits, toProbability } from '../../src/lib/core/decision/synthetic.ts';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_DECISION_CONFIG } from '../../src/lib/core/decision/decide.ts';
-import { DIST, watchForCrashes } from './app.ts';
+import { DIST, openApp, verdictRegion, watchForCrashes } from './app.ts';
 
 function labelledResults(n: number, separation: number): { jsonl: string; csv: string } {
   const { good, damaged } = binormalLogits(n, n, separation, 3);
@@ -52,6 +52,51 @@ test('fits imported results, shows the figures and saves them for the device', a
   await expect(page.getByText(/Saved for this device at/)).toBeVisible();
   await page.reload();
   await expect(page.getByTestId('active-thresholds')).toHaveText(/fitted to inspect\.jsonl with labels labels\.csv for a 5 % target/);
+  expect(crashes).toEqual([]);
+});
+
+/** Labelled results where good items score in [goodLow, goodHigh] and damaged ones in [damagedLow, damagedHigh]. */
+function separatedResults(n: number, good: [number, number], damaged: [number, number]): { jsonl: string; csv: string } {
+  const lines: string[] = [];
+  const csv = ['image,label'];
+  const spread = ([low, high]: [number, number], i: number) => low + ((high - low) * i) / (n - 1);
+  for (let i = 0; i < 2 * n; i++) {
+    const isGood = i < n;
+    const p = spread(isGood ? good : damaged, i % n);
+    lines.push(JSON.stringify({ image: `/data/${i}.jpg`, product: null, damage: p, types: { crush: p, tear: p / 2, hole: 0.001, deconstruction: 0.001, spill: 0.001 }, anomaly: null, score: p, verdict: 'pass', ms: 10 }));
+    csv.push(`${i}.jpg,${isGood ? 'good' : 'damaged'}`);
+  }
+  return { jsonl: lines.join('\n') + '\n', csv: csv.join('\n') + '\n' };
+}
+
+test('saved thresholds reach the running checker: the next check uses them, no reload', async ({ page }) => {
+  const crashes = watchForCrashes(page);
+  await openApp(page);
+  const photo = 'public/samples/oatly-oat-milk.jpg';
+  const checkPhoto = async (expected: RegExp) => {
+    await page.getByRole('link', { name: 'Check' }).click();
+    await page.getByLabel('Photo file').setInputFiles(photo);
+    await expect(verdictRegion(page)).toHaveText(expected);
+  };
+  const saveFitted = async (data: { jsonl: string; csv: string }) => {
+    await page.getByRole('link', { name: 'Calibrate' }).click();
+    await importFiles(page, [{ name: 'inspect.jsonl', text: data.jsonl }, { name: 'labels.csv', text: data.csv }]);
+    await expect(page.getByTestId('recall')).toBeVisible();
+    await page.getByRole('button', { name: 'Save for this device' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Saved for this device at' })).toContainText('The next check uses it.');
+  };
+  // A reload would drop this mark: it shows the change took effect in the page that was running.
+  await page.evaluate(() => ((window as { sameSession?: boolean }).sameSession = true));
+
+  // The sample's damage score lies well inside (0.002, 0.9) for the released model (0.11 for 1.0.0):
+  // thresholds fitted where every good item scores below 0.0005 sideline it, and thresholds
+  // fitted where good items reach 0.97 let it pass.
+  await saveFitted(separatedResults(400, [0.00001, 0.0005], [0.002, 0.02]));
+  await checkPhoto(/^Sideline\b/);
+  await saveFitted(separatedResults(400, [0.9, 0.97], [0.99, 0.999]));
+  await checkPhoto(/^Pass\b/);
+
+  expect(await page.evaluate(() => (window as { sameSession?: boolean }).sameSession)).toBe(true);
   expect(crashes).toEqual([]);
 });
 

@@ -79,6 +79,8 @@ export interface Pipeline {
    * unit counting; products without references are kept for barcode look-up.
    */
   setReferences(references: ReferenceEmbedding[], products?: GalleryProduct[]): void;
+  /** Replaces the fusion, thresholds and severity policy for the following checks. */
+  setDecision(decision: DecisionConfig): void;
   status(): ModelStatus[];
   dispose(): Promise<void>;
 }

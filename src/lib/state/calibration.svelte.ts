@@ -35,6 +35,8 @@ export class CalibrationState {
   error = $state<string | null>(null);
   /** The last save, for the "saved" notice; cleared when the model changes. */
   savedAt = $state<string | null>(null);
+  /** Why the running checker did not take the last save (null: it did, the next check uses it). */
+  applied = $state<string | null>(null);
 
   /** Changing the target needs the labelled data, not just a thresholds file. */
   canRetarget = $derived(this.checks !== null);
@@ -95,15 +97,22 @@ export class CalibrationState {
     if (this.checks) this.#fit(this.checks, this.sourceName);
   }
 
-  async save(db: FeedbackDatabase): Promise<void> {
+  /**
+   * Stores the shown model for this device, then hands it to the running checker with `apply`
+   * (which answers why not, or null). The notice says which happened, only once both are done.
+   */
+  async save(db: FeedbackDatabase, apply: () => Promise<string | null>): Promise<void> {
     if (!this.model) return;
     this.error = null;
+    this.savedAt = null;
     try {
       await saveThresholds(db, this.model);
-      this.savedAt = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' }).format(Date.now());
     } catch (e) {
       this.error = `could not save on this device: ${String(e)}`;
+      return;
     }
+    this.applied = await apply();
+    this.savedAt = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' }).format(Date.now());
   }
 
   /** The thresholds file's text, for download. */

@@ -57,6 +57,15 @@ export class EngineState {
     }
   }
 
+  /**
+   * Hands the decision settings saved on this device (Calibrate screen) to the checker, so the
+   * next check uses them without a restart. Answers with a message when they did not arrive.
+   */
+  async applySavedDecision(): Promise<string | null> {
+    const outcome = await this.client.setDecision(await savedDecisionConfig());
+    return outcome.ok ? null : outcome.error.message;
+  }
+
   record(label: string, decodeMs: number, timings: CheckTimings): void {
     this.timings = [{ at: Date.now(), label, decodeMs, timings }, ...this.timings].slice(0, TIMINGS_KEPT);
   }

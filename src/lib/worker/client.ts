@@ -3,10 +3,35 @@
 // every pending call with "worker-crashed" and is started afresh, re-initialised, on the next call.
 import * as Comlink from 'comlink';
 import type { Frame } from '../capture/frame.ts';
-import { CANCELLED, failure, type CheckReply, type CheckRequest, type EngineConfig, type EngineInfo, type InferenceWorkerApi, type Outcome } from './messages.ts';
-import type { ImageEmbedding, ReferenceEmbedding } from '../pipeline/api.ts';
+import type { DecisionConfig } from '../core/decision/decide.ts';
+import {
+  CANCELLED,
+  failure,
+  type CheckReply,
+  type CheckRequest,
+  type EngineConfig,
+  type EngineInfo,
+  type InferenceWorkerApi,
+  type Outcome,
+  type ReferencesInstalled,
+} from './messages.ts';
+import type { ImageEmbedding } from '../pipeline/api.ts';
+import { batchBytes, batchTransferables, type ReferenceBatch } from './reference-batch.ts';
 
-export type CheckOptions = Pick<CheckRequest, 'product' | 'candidates' | 'top'>;
+export type CheckOptions = Pick<CheckRequest, 'product' | 'candidates' | 'top' | 'barcode' | 'galleryPreparing'>;
+
+/**
+ * Reads the gallery's references afresh (from IndexedDB). The client keeps the source rather than
+ * the batch, whose buffers are moved to the worker: a worker restarted after a crash gets a new one.
+ */
+export type ReferenceSource = () => Promise<ReferenceBatch>;
+
+export interface ReferencesSent extends ReferencesInstalled {
+  /** Vector bytes moved to the worker. */
+  bytes: number;
+  /** From reading the source to the worker's answer. */
+  ms: number;
+}
 
 
 interface Connection {
@@ -20,7 +45,7 @@ interface Connection {
 export class InferenceClient {
   #connection: Connection | null = null;
   #config: EngineConfig | null = null;
-  #references: ReferenceEmbedding[] | null = null;
+  #referenceSource: ReferenceSource | null = null;
   #nextId = 1;
 
   constructor(private readonly spawn: () => Worker = defaultWorker) {}
@@ -61,9 +86,22 @@ export class InferenceClient {
     return reply;
   }
 
-  async setReferences(references: ReferenceEmbedding[]): Promise<Outcome<number>> {
-    this.#references = references;
-    return this.#call(this.#connect(), (api) => api.setReferences(references));
+  async setReferences(source: ReferenceSource): Promise<Outcome<ReferencesSent>> {
+    this.#referenceSource = source;
+    return this.#sendReferences(this.#connect(), source);
+  }
+
+  async #sendReferences(connection: Connection, source: ReferenceSource): Promise<Outcome<ReferencesSent>> {
+    const started = performance.now();
+    let batch: ReferenceBatch;
+    try {
+      batch = await source();
+    } catch (error) {
+      return failure('references-refused', 'The gallery could not be read for the checker.', String(error));
+    }
+    const bytes = batchBytes(batch);
+    const sent = await this.#call(connection, (api) => api.setReferences(Comlink.transfer(batch, batchTransferables(batch))));
+    return sent.ok ? { ok: true, value: { ...sent.value, bytes, ms: performance.now() - started } } : sent;
   }
 
   /** Vectors of one photo for the gallery; waits for the models like a check does. */
@@ -71,6 +109,16 @@ export class InferenceClient {
     const ready = await this.#ready();
     if (!ready.ok) return ready;
     return this.#call(ready.value, (api) => api.embed(image));
+  }
+
+  /**
+   * Thresholds and severity policy for the next check, without reloading the models. Remembered
+   * for a worker started afresh after a crash; a worker not started yet gets them with init.
+   */
+  async setDecision(decision: DecisionConfig | undefined): Promise<Outcome<true>> {
+    if (this.#config) this.#config = { ...this.#config, decision };
+    if (!this.#connection) return { ok: true, value: true };
+    return this.#call(this.#connection, (api) => api.setDecision(decision));
   }
 
   /**
@@ -82,9 +130,10 @@ export class InferenceClient {
     if (!config) return failure('not-ready', 'The checker is still starting. Try again in a moment.');
     const connection = this.#connect();
     connection.ready ??= this.#call(connection, async (api) => {
-      const references = this.#references;
-      if (references) await api.setReferences(references);
-      return api.init(config);
+      const ready = await api.init(config);
+      const source = this.#referenceSource;
+      if (ready.ok && source) await this.#sendReferences(connection, source);
+      return ready;
     });
     const ready = await connection.ready;
     return ready.ok ? { ok: true, value: connection } : ready;

@@ -1,11 +1,24 @@
 // The worker side of the protocol: owns the pipeline, runs one check at a time, honours
 // cancellation between stages, and turns every failure into a typed Outcome.
 import * as Comlink from 'comlink';
+import { DEFAULT_DECISION_CONFIG, type DecisionConfig } from '../core/decision/decide.ts';
 import type { ModelManifest } from '../core/model-manifest.ts';
+import type { GalleryProduct } from '../core/gallery-index.ts';
 import type { ImageEmbedding, Pipeline, PipelineOptions, ReadModelFile, ReferenceEmbedding } from '../pipeline/api.ts';
 import { decodeFrame } from './decode.ts';
 import { recallGoodModels, rememberGoodModels } from './last-good-model.ts';
-import { CANCELLED, failure, type CheckReply, type CheckRequest, type EngineConfig, type EngineInfo, type InferenceWorkerApi, type Outcome } from './messages.ts';
+import {
+  CANCELLED,
+  failure,
+  type CheckReply,
+  type CheckRequest,
+  type EngineConfig,
+  type EngineInfo,
+  type InferenceWorkerApi,
+  type Outcome,
+  type ReferencesInstalled,
+} from './messages.ts';
+import { batchProblem, unpackReferences, type ReferenceBatch } from './reference-batch.ts';
 
 /** The parts that touch onnxruntime, injected by inference.worker.ts. */
 export interface EngineDeps {
@@ -13,13 +26,22 @@ export interface EngineDeps {
   createPipeline(options: PipelineOptions): Promise<Pipeline>;
   /** Recognises the pipeline's "file does not match its sha256" failure. */
   isIntegrityFailure(error: unknown): boolean;
+  /** The item's barcode read from the photo, or null when none is readable. */
+  readBarcode?(photo: ImageBitmap): Promise<string | null>;
+}
+
+/** The gallery as installed, tagged with the embedding model its vectors came from. */
+interface HeldGallery {
+  model: string;
+  references: ReferenceEmbedding[];
+  products: GalleryProduct[];
 }
 
 
 export class InferenceEngine implements InferenceWorkerApi {
   #pipeline: Pipeline | null = null;
   #info: EngineInfo | null = null;
-  #references: ReferenceEmbedding[] = [];
+  #gallery: HeldGallery | null = null;
   #running = new Map<number, AbortController>();
   /** Checks run strictly one after another: one session run at a time. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -92,7 +114,11 @@ export class InferenceEngine implements InferenceWorkerApi {
 
   async #install(pipeline: Pipeline, manifest: ModelManifest, config: EngineConfig, notices: string[]): Promise<void> {
     const previous = this.#pipeline;
-    pipeline.setReferences(this.#references);
+    const embedding = embeddingSpec(manifest);
+    // Vectors of the model being replaced must not be searched with the new one: only the
+    // product metadata stays until the app sends vectors of this model.
+    if (this.#gallery && this.#gallery.model !== embedding?.sha256) this.#gallery = { ...this.#gallery, references: [] };
+    pipeline.setReferences(this.#gallery?.references ?? [], this.#gallery?.products ?? []);
     this.#pipeline = pipeline;
     const models = pipeline.status();
     this.#info = {
@@ -102,7 +128,7 @@ export class InferenceEngine implements InferenceWorkerApi {
       numThreads: config.numThreads,
       damageInputFit: manifest.models.find((m) => m.default && m.roles.includes('damage'))?.input.fit ?? 'letterbox',
       notices,
-      embedding: embeddingSpec(manifest),
+      embedding,
     };
     if (previous && previous !== pipeline) await previous.dispose().catch(() => undefined);
   }
@@ -134,11 +160,15 @@ export class InferenceEngine implements InferenceWorkerApi {
     const { image, preview, ...sizes } = decoded.value;
     if (signal.aborted) return closeAnd(preview, CANCELLED);
     try {
+      const barcode = request.barcode ?? (await this.#barcodeInPhoto(preview));
+      if (signal.aborted) return closeAnd(preview, CANCELLED);
       const result = await pipeline.inspect(image, {
         product: request.product,
         candidates: request.candidates,
         top: request.top,
         signal,
+        ...(barcode ? { barcode } : {}),
+        galleryPreparing: request.galleryPreparing ?? false,
       });
       if (signal.aborted) return closeAnd(preview, CANCELLED);
       return Comlink.transfer({ ok: true, value: { result, preview, ...sizes } }, [preview]);
@@ -152,11 +182,30 @@ export class InferenceEngine implements InferenceWorkerApi {
     this.#running.get(id)?.abort();
   }
 
-  async setReferences(references: ReferenceEmbedding[]): Promise<Outcome<number>> {
+  /** Only worth the decoding time when a barcode could name a product of the gallery. */
+  async #barcodeInPhoto(photo: ImageBitmap): Promise<string | null> {
+    if (!this.deps.readBarcode || !this.#gallery?.products.some((p) => p.barcodes?.length)) return null;
+    // A photo that cannot be read for barcodes is simply one without a readable barcode.
+    return this.deps.readBarcode(photo).catch(() => null);
+  }
+
+  async setReferences(batch: ReferenceBatch): Promise<Outcome<ReferencesInstalled>> {
     return this.#serially(async () => {
-      this.#references = references;
-      this.#pipeline?.setReferences(references);
-      return { ok: true, value: references.length } as const;
+      const started = performance.now();
+      const problem = batchProblem(batch);
+      if (problem) return failure('references-refused', 'The gallery could not be handed to the checker; reopen the app.', problem);
+      const loaded = this.#info?.embedding?.sha256;
+      if (loaded && batch.model !== loaded) {
+        return failure(
+          'references-refused',
+          'The gallery’s vectors come from another embedding model than the one loaded; they are not searched until they are recomputed.',
+          `batch model ${batch.model.slice(0, 12)}…, loaded ${loaded.slice(0, 12)}…`,
+        );
+      }
+      const references = unpackReferences(batch);
+      this.#gallery = { model: batch.model, references, products: batch.products };
+      this.#pipeline?.setReferences(references, batch.products);
+      return { ok: true, value: { references: references.length, products: batch.products.length, installMs: performance.now() - started } } as const;
     });
   }
 
@@ -172,6 +221,14 @@ export class InferenceEngine implements InferenceWorkerApi {
       } catch (error) {
         return failure('inference-failed', 'The photo could not be embedded. Try again.', String(error));
       }
+    });
+  }
+
+  async setDecision(decision: DecisionConfig | undefined): Promise<Outcome<true>> {
+    // Queued like a check, so a check already running finishes under the settings it started with.
+    return this.#serially(async () => {
+      this.#pipeline?.setDecision(decision ?? DEFAULT_DECISION_CONFIG);
+      return { ok: true, value: true } as const;
     });
   }
 

@@ -4,8 +4,9 @@
 import type { CheckResult } from '../core/check-result.ts';
 import type { DecisionConfig } from '../core/decision/decide.ts';
 import type { ProductId } from '../core/types.ts';
-import type { ImageEmbedding, ModelStatus, ReferenceEmbedding } from '../pipeline/api.ts';
+import type { ImageEmbedding, ModelStatus } from '../pipeline/api.ts';
 import type { DepthMap } from '../capture/frame.ts';
+import type { ReferenceBatch } from './reference-batch.ts';
 
 export interface EngineConfig {
   /** Where models/manifest.json and the files it names are served (same origin). */
@@ -42,7 +43,8 @@ export type EngineErrorCode =
   | 'not-ready'
   | 'inference-failed'
   | 'cancelled'
-  | 'worker-crashed';
+  | 'worker-crashed'
+  | 'references-refused';
 
 export interface EngineError {
   code: EngineErrorCode;
@@ -71,6 +73,13 @@ export interface CheckRequest {
   product?: ProductId;
   candidates?: ProductId[];
   top?: number;
+  /**
+   * A code from a keyboard-wedge scanner. Without one, the worker reads the photo for a barcode
+   * whenever some gallery product has one. Either way the verdict judges it (one source of truth).
+   */
+  barcode?: string;
+  /** The gallery is still being loaded or embedded: a missing comparison is not "no references". */
+  galleryPreparing?: boolean;
 }
 
 export interface CheckReply {
@@ -82,14 +91,27 @@ export interface CheckReply {
   decodeMs: number;
 }
 
+export interface ReferencesInstalled {
+  references: number;
+  products: number;
+  /** Widening the int8 vectors and indexing them in the worker. */
+  installMs: number;
+}
+
 export interface InferenceWorkerApi {
   /** Loads and verifies the models, warms them up; safe to call again to pick up a new manifest. */
   init(config: EngineConfig): Promise<Outcome<EngineInfo>>;
   check(request: CheckRequest): Promise<Outcome<CheckReply>>;
   /** Stops a check between stages; its check() answers with code "cancelled". */
   cancel(id: number): void;
-  /** Gallery references to identify against (from IndexedDB); an empty list disables identification. */
-  setReferences(references: ReferenceEmbedding[]): Promise<Outcome<number>>;
+  /**
+   * Gallery references to identify against (from IndexedDB), with every product's metadata; an
+   * empty batch disables identification. Refused when its vectors came from another embedding
+   * model than the one loaded. Transfer the batch (batchTransferables), do not copy it.
+   */
+  setReferences(batch: ReferenceBatch): Promise<Outcome<ReferencesInstalled>>;
   /** Vectors of one photo, for enrolling or re-embedding a gallery reference. */
   embed(image: Blob): Promise<Outcome<ImageEmbedding>>;
+  /** Thresholds and severity policy just saved on the Calibrate screen (undefined: the shipped defaults); the next check uses them. */
+  setDecision(decision: DecisionConfig | undefined): Promise<Outcome<true>>;
 }
