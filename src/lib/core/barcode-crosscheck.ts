@@ -15,13 +15,6 @@ export interface BarcodeResolution {
   note: string | null;
 }
 
-/**
- * How far (match score, [0, 1]) the barcode's product may trail the picture's best match and
- * still count as the same item. Measured by bench/barcode-eval.ts on the dev photos (val
- * queries against the train gallery): see bench/barcode-eval.json for the rates behind it.
- */
-export const DEFAULT_BARCODE_MARGIN = 0.02;
-
 // Rebuilt per check: a table of a few thousand codes costs well under a millisecond, and a cache
 // would have to follow every change to the gallery.
 const lookupFor = (products: readonly GalleryProduct[]) => barcodeLookup(products.map((p) => ({ id: p.id, barcodes: p.barcodes ?? [] })));
@@ -32,6 +25,7 @@ export function productsWithBarcode(code: string, products: readonly GalleryProd
 }
 
 export interface ResolveOptions {
+  /** See BARCODE_MARGIN in ./barcode-match.ts (the default). */
   margin?: number;
 }
 
@@ -49,7 +43,7 @@ export function resolveBarcode(
   if (read === '') return null;
   const nameOf = (id: ProductId) => products.find((p) => p.id === id)?.name ?? id;
   const ranked = [...matches].sort((a, b) => b.score - a.score);
-  const outcome = crossCheckBarcode([read], lookupFor(products), ranked, { margin: options.margin ?? DEFAULT_BARCODE_MARGIN });
+  const outcome = crossCheckBarcode([read], lookupFor(products), ranked, { margin: options.margin });
   switch (outcome.kind) {
     case 'no-barcode':
       return { check: { code: read, product: null, mismatch: false }, product: null, note: `barcode ${read} is not a valid product code: scan it again` };

@@ -45,12 +45,19 @@ export type BarcodeOutcome =
   /** The barcode names one product, the picture clearly shows another. A verdict of its own. */
   | { kind: 'mismatch'; barcode: string; barcodeProduct: ProductId; imageProduct: ProductId; imageScore: number; barcodeProductScore: number | null };
 
+/**
+ * How far (in match score, [0, 1]) the barcode's product may trail the image's best match and
+ * still count as agreement. Look-alike variants of one brand score close together, and a
+ * misidentified good item's own product can trail by a lot: with intact-vision 1.0.0 on the dev
+ * photos (val vs a train gallery, bench/barcode-eval.ts) its gap reached 0.19, and a margin of
+ * 0.02 called 35 of 100 good items relabelled. At 0.2 none were, and the barcode put the right
+ * product in place of every wrong top match; about half of the relabels between these very
+ * alike products are still caught. A mismatch sidelines, so false ones cost more than misses.
+ */
+export const BARCODE_MARGIN = 0.2;
+
 export interface CrossCheckOptions {
-  /**
-   * How far (in match score, [0, 1]) the barcode's product may trail the image's best match and
-   * still count as agreement: look-alike variants of one brand score within a hair of each other,
-   * and the barcode is the better witness between them.
-   */
+  /** See BARCODE_MARGIN; the barcode is the better witness between close matches. */
   margin?: number;
 }
 
@@ -60,7 +67,7 @@ export function crossCheckBarcode(
   matches: readonly ProductMatch[],
   options: CrossCheckOptions = {},
 ): BarcodeOutcome {
-  const margin = options.margin ?? 0.02;
+  const margin = options.margin ?? BARCODE_MARGIN;
   // Outcomes name the code as it was read (what the associate sees on the label).
   const read = barcodes.map((raw) => ({ raw: raw.trim(), key: normalizeBarcode(raw) })).filter(({ key }) => key !== '' && (!/^\d+$/.test(key) || validGtin(key)));
   if (read.length === 0) return { kind: 'no-barcode' };
