@@ -14,6 +14,7 @@ import {
 import { versionRow } from './catalog.ts';
 import { getMeta, type GalleryDatabase } from './db.ts';
 import { GalleryError, isQuotaError, quotaError } from './errors.ts';
+import { loadPackPolicy, packVerifyOptions } from './pack-policy.ts';
 import { modelKey, STAGING_STORES, type EmbeddingRecord, type ImageRecord, type ProductRecord, type ReferenceRecord } from './schema.ts';
 
 export interface ImportOptions extends Omit<VerifyOptions, 'expectedModel'> {
@@ -41,8 +42,10 @@ export class PackImportError extends GalleryError {
 
 async function verify(bytes: Uint8Array, db: GalleryDatabase, options: ImportOptions): Promise<DecodedPack> {
   const activeModel = (await getMeta(db, 'activeModel')) ?? undefined;
+  // The device's policy comes last: no caller can import around "only signed packs".
+  const policy = packVerifyOptions(await loadPackPolicy(db));
   try {
-    return await decodePack(bytes, { ...options, expectedModel: activeModel });
+    return await decodePack(bytes, { ...options, ...policy, expectedModel: activeModel });
   } catch (e) {
     if (isPackError(e)) throw new PackImportError(e.reason, `Pack refused: ${e.message}. The gallery is unchanged.`);
     throw e;

@@ -8,3 +8,4 @@ export * from './search-set.ts';
 export * from './reembed.ts';
 export { modelKey, SCHEMA_VERSION, type ProductRecord, type ReferenceRecord, type GalleryVersionRecord } from './schema.ts';
 export * from './thumbnail.ts';
+export * from './pack-policy.ts';

@@ -56,6 +56,8 @@ export interface MetaValues {
   activeModel: EmbeddingModelRef | null;
   /** The demo pack is imported once, on first run; deleting its products must not bring them back. */
   demoImported: boolean;
+  /** Whether only signed packs are accepted, and whose signatures (see pack-policy.ts). */
+  packPolicy: { requireSigned: boolean; trustedKeys: string[] };
 }
 
 interface Stores {

@@ -20,6 +20,11 @@ export class CheckState {
   retakeReason = $state<string | null>(null);
   /** A fault of the app, the device or the camera, not of the photo. */
   error = $state<{ message: string; detail?: string } | null>(null);
+  /**
+   * A code from a keyboard-wedge scanner, sent with the next check (so the verdict judges it
+   * against the picture) and then forgotten: a stale scan must never be held against the next item.
+   */
+  scannedBarcode = $state<string | null>(null);
 
   verdict = $derived<Verdict | null>(this.retakeReason ? 'retake' : (this.result?.verdict ?? null));
 
@@ -46,7 +51,8 @@ export class CheckState {
       });
       return;
     }
-    const outcome = await this.engine.client.check(frame, options, controller.signal);
+    const barcode = options.barcode ?? this.scannedBarcode ?? undefined;
+    const outcome = await this.engine.client.check(frame, { ...options, ...(barcode ? { barcode } : {}) }, controller.signal);
     if (controller.signal.aborted) return;
     this.#controller = null;
     this.label = frame.label;
@@ -55,6 +61,8 @@ export class CheckState {
       return;
     }
     const { result, preview, decodeMs } = outcome.value;
+    // A retake is the same item again, so its scan still applies.
+    if (result.verdict !== 'retake' && this.scannedBarcode === barcode) this.scannedBarcode = null;
     this.#showPreview(preview);
     this.result = result;
     this.retakeReason = null;

@@ -2,9 +2,7 @@
 // reference photos for the Check screen, the search set for the worker).
 import { getContext, setContext } from 'svelte';
 import type { EmbeddingModelRef, ReferenceView } from '../core/gallery-pack/index.ts';
-import type { ProductMatch } from '../core/check-result.ts';
 import type { ProductId } from '../core/types.ts';
-import { barcodeLookup, crossCheckBarcode, type BarcodeOutcome } from '../capture/barcode-match.ts';
 import {
   addReference,
   countPending,
@@ -18,7 +16,10 @@ import {
   importPackFromUrl,
   listProducts,
   listReferences,
+  loadPackPolicy,
   loadSearchSet,
+  parsePublicKey,
+  savePackPolicy,
   markNewPackagingVersion,
   openGalleryDb,
   prepareEnrolImage,
@@ -33,19 +34,23 @@ import {
   recentChanges,
   type GalleryDatabase,
   type GalleryVersionRecord,
+  type PackPolicy,
   type ProductRecord,
   type ProductSummary,
   type ReferenceRecord,
+  type SearchSet,
   type Vectors,
 } from '../gallery/index.ts';
-import type { ReferenceEmbedding } from '../pipeline/api.ts';
+import type { ReferencesSent } from '../worker/client.ts';
 import type { ProductCatalog } from './catalog.ts';
+import { galleryPreparation } from './gallery-preparation.ts';
 
 /** What the gallery needs from the inference engine; null while no embedding model is loaded. */
 export interface GalleryEngine {
   embeddingModel(): EmbeddingModelRef | null;
   embed(image: Blob): Promise<Vectors>;
-  setReferences(references: ReferenceEmbedding[]): Promise<void>;
+  /** Hands the search set (read by `load`, again after a worker restart) to the checker. */
+  publish(load: () => Promise<SearchSet>): Promise<ReferencesSent>;
 }
 
 export const DEMO_PACK_URL = 'demo/demo.intactpack';
@@ -73,6 +78,14 @@ export class GalleryState {
   reembedding = $state<{ done: number; total: number } | null>(null);
   history = $state<GalleryVersionRecord[]>([]);
   unexported = $derived(this.products.reduce((n, p) => n + p.unexported, 0));
+  /** The loaded model is being handed the gallery for the first time. */
+  attaching = $state(false);
+  /** What the checker last received: references, vector bytes moved, milliseconds. */
+  published = $state.raw<ReferencesSent | null>(null);
+  /** Non-null while the checker's gallery is still being put together (see gallery-preparation.ts). */
+  preparing = $derived(galleryPreparation({ opened: this.ready, attaching: this.attaching, reembedding: this.reembedding }));
+  /** Which packs this device accepts. */
+  packPolicy = $state.raw<PackPolicy>({ requireSigned: false, trustedKeys: [] });
 
   #db: GalleryDatabase | null = null;
   #urls: string[] = [];
@@ -98,6 +111,7 @@ export class GalleryState {
   async #open(options: { demoPack?: string | null }): Promise<void> {
     await this.#run(async () => {
       this.#db = await openGalleryDb(this.dbName);
+      this.packPolicy = await loadPackPolicy(this.#db);
       this.persisted = await requestPersistence();
       const demo = options.demoPack === undefined ? DEMO_PACK_URL : options.demoPack;
       if (demo && !(await getMeta(this.#db, 'demoImported'))) {
@@ -120,11 +134,17 @@ export class GalleryState {
     this.#engine = engine;
     const model = engine.embeddingModel();
     if (!model) return;
-    await this.open();
-    if (!this.#db) return;
-    await setActiveModel(this.#db, model);
-    await this.#publishSearchSet();
-    void this.reembed();
+    this.attaching = true;
+    try {
+      await this.open();
+      if (!this.#db) return;
+      await setActiveModel(this.#db, model);
+      await this.#publishSearchSet().catch((e: unknown) => (this.problem = `The checker did not get the gallery: ${(e as Error).message}`));
+      // Started before `attaching` clears, so the gallery never looks ready in between.
+      void this.reembed();
+    } finally {
+      this.attaching = false;
+    }
   }
 
   async reembed(): Promise<void> {
@@ -244,7 +264,8 @@ export class GalleryState {
   async importFile(file: File): Promise<boolean> {
     return this.#run(async () => {
       const s = await importPack(this.db, new Uint8Array(await file.arrayBuffer()), { source: file.name });
-      this.message = `Imported ${file.name}: ${s.products} products, ${s.references} references${s.needEmbedding ? ` (${s.needEmbedding} to embed)` : ''}.`;
+      const signed = s.signer ? `, signed by ${s.signer.slice(0, 16)}…` : '';
+      this.message = `Imported ${file.name}: ${s.products} products, ${s.references} references${s.needEmbedding ? ` (${s.needEmbedding} to embed)` : ''}${signed}.`;
       await this.refresh();
       await this.#publishSearchSet();
       void this.reembed();
@@ -278,12 +299,32 @@ export class GalleryState {
     return this.#db ? productsByBarcode(this.#db, barcode) : [];
   }
 
-  /** Does the barcode on the item name the product the picture was identified as? */
-  async barcodeOutcome(codes: string[], matches: readonly ProductMatch[]): Promise<BarcodeOutcome> {
-    if (!this.#db || codes.length === 0) return { kind: 'no-barcode' };
-    // GTINs are compared zero-padded (a UPC-A scan equals its stored EAN-13), so the lookup is
-    // over normalised codes rather than the raw barcode index.
-    return crossCheckBarcode(codes, barcodeLookup(await listProducts(this.#db)), matches);
+  /** "Only accept signed gallery packs": needs a trusted key; refused otherwise, the old setting stays. */
+  async setRequireSigned(requireSigned: boolean): Promise<boolean> {
+    return this.#savePolicy({ ...this.packPolicy, requireSigned }, requireSigned ? 'Only signed gallery packs are accepted now.' : 'Unsigned gallery packs are accepted again.');
+  }
+
+  async addTrustedKey(text: string): Promise<boolean> {
+    return this.#run(async () => {
+      const key = parsePublicKey(text);
+      await this.#storePolicy({ ...this.packPolicy, trustedKeys: [...this.packPolicy.trustedKeys, key] });
+      this.message = `Packs signed by ${key.slice(0, 16)}… are trusted.`;
+    });
+  }
+
+  async removeTrustedKey(key: string): Promise<boolean> {
+    return this.#savePolicy({ ...this.packPolicy, trustedKeys: this.packPolicy.trustedKeys.filter((k) => k !== key) }, `Packs signed by ${key.slice(0, 16)}… are no longer trusted.`);
+  }
+
+  #savePolicy(policy: PackPolicy, message: string): Promise<boolean> {
+    return this.#run(async () => {
+      await this.#storePolicy(policy);
+      this.message = message;
+    });
+  }
+
+  async #storePolicy(policy: PackPolicy): Promise<void> {
+    this.packPolicy = await savePackPolicy(this.db, policy);
   }
 
   /** The Check screen's view of the gallery. */
@@ -303,10 +344,13 @@ export class GalleryState {
   };
 
   async #publishSearchSet(): Promise<void> {
-    if (!this.#engine || !this.#db) return;
-    const set = await loadSearchSet(this.#db);
-    this.pending = set.pending;
-    await this.#engine.setReferences(set.references);
+    const db = this.#db;
+    if (!this.#engine || !db) return;
+    this.published = await this.#engine.publish(async () => {
+      const set = await loadSearchSet(db);
+      this.pending = set.pending;
+      return set;
+    });
   }
 
   async #run(action: () => Promise<void>): Promise<boolean> {
