@@ -1,8 +1,11 @@
-// Exact cosine search over reference embeddings, grouped by product.
+// Cosine search over reference embeddings, grouped by product.
 //
-// Exact, not approximate: a brute-force scan over int8 rows is ~1M×dim multiply-adds, which
-// bench/ measures well inside a check's latency budget at a million references; an ANN index
-// would add recall loss and build time for no measured gain at this scale.
+// Exact below APPROXIMATE_FROM live rows: a brute-force scan is cheap there and loses nothing.
+// Above it, a full scan over int8 rows costs ~N×dim multiply-adds (bench: hundreds of ms at a
+// million rows), so an inverted-file index (ivf-index.ts) shortlists the rows of the nearest
+// cells, which are scored with the same exact arithmetic, and the best products found are
+// re-checked over all their rows. Narrowing to candidate products is always exact. The
+// threshold and nprobe come from bench/vector-search.ts (recall against exact, ms, MB).
 //
 // Rows are L2-normalised on insertion, so cosine = dot product. Storage is either float32 or
 // int8 with one scale per row (symmetric, scale = max|v| / 127): 4× less memory, and the
@@ -10,7 +13,45 @@
 // Rows are kept in one growable typed array (no per-row objects) so a million rows cost
 // dim bytes each plus 8 bytes of bookkeeping, nothing more.
 
+import { InvertedFileIndex } from './ivf-index.ts';
+import { seededRandom } from './seeded-random.ts';
+
 export type VectorPrecision = 'float32' | 'int8';
+
+/** Live rows from which searches over the whole index go through the inverted file. */
+export const APPROXIMATE_FROM = 50_000;
+
+export interface ApproximateOptions {
+  /** Live rows from which whole-index searches are approximate (Infinity: always exact). */
+  from?: number;
+  /** Inverted lists for n rows (default: listsFor). */
+  lists?: (rows: number) => number;
+  /** Lists scanned per query (default: probesFor). */
+  nprobe?: (lists: number) => number;
+  /** Top cells searched when filing a row (InvertedFileIndex.listFor). */
+  descend?: number;
+  /** Rows sampled to train the quantiser for a number of lists. */
+  trainingRows?: (lists: number) => number;
+  /** k-means iterations at most. */
+  iterations?: number;
+  seed?: number;
+}
+
+export interface SearchOptions {
+  /** Scan every row even where the index would search approximately (the reference for recall). */
+  exact?: boolean;
+}
+
+/** 2√n lists: finer cells find neighbours in a smaller share of the rows; more cost training and filing time. */
+export const listsFor = (rows: number): number => Math.max(1, Math.round(2 * Math.sqrt(rows)));
+/** A sixteenth of the lists: recall@1 against exact ≥ 0.99 on gallery-like vectors (bench/vector-search.ts). */
+export const probesFor = (lists: number): number => Math.max(1, Math.ceil(lists / 16));
+
+/** Rows sampled to train the quantiser: enough per list for k-means, few enough that training costs less than filing. */
+export const trainingRowsFor = (lists: number): number => 24 * lists;
+
+/** Whole-index searches rebuild the inverted file once the index has grown this much since training. */
+const RETRAIN_GROWTH = 4;
 
 export interface RowHit {
   row: number;
@@ -33,12 +74,18 @@ export class VectorIndex {
   private i8: Int8Array;
   private scales: Float32Array;
   private groups: Int32Array;
+  /** 1 while a row is live; removed rows keep their slot (row ids are stable) but are never returned. */
+  private alive: Uint8Array;
   private count = 0;
+  private removed = 0;
+  private readonly approximateOptions: Required<ApproximateOptions>;
+  private ivf: InvertedFileIndex | null = null;
+  private ivfTrainedOn = 0;
   private groupCount = 0;
   /** Rows of each group, built lazily for candidate-narrowed search. */
   private postings: Int32Array[] | null = null;
 
-  constructor(dim: number, precision: VectorPrecision = 'float32', capacity = 1024) {
+  constructor(dim: number, precision: VectorPrecision = 'float32', capacity = 1024, approximate: ApproximateOptions = {}) {
     if (!(Number.isInteger(dim) && dim > 0)) throw new RangeError(`bad dimension ${dim}`);
     this.dim = dim;
     this.precision = precision;
@@ -47,20 +94,33 @@ export class VectorIndex {
     this.i8 = new Int8Array(precision === 'int8' ? cap * dim : 0);
     this.scales = new Float32Array(precision === 'int8' ? cap : 0);
     this.groups = new Int32Array(cap);
+    this.alive = new Uint8Array(cap);
+    this.approximateOptions = { from: APPROXIMATE_FROM, lists: listsFor, nprobe: probesFor, descend: 1, trainingRows: trainingRowsFor, iterations: 6, seed: 1, ...approximate };
   }
 
+  /** Live rows (added and not removed). */
   get size(): number {
-    return this.count;
+    return this.count - this.removed;
   }
 
   get groupsSeen(): number {
     return this.groupCount;
   }
 
-  /** Bytes held by the vectors and their bookkeeping (not counting unused capacity). */
+  /** Bytes held by the vectors, their bookkeeping and the inverted file (not counting unused row capacity). */
   get bytes(): number {
     const perRow = this.precision === 'float32' ? this.dim * 4 : this.dim + 4;
-    return this.count * (perRow + 4);
+    return this.count * (perRow + 4 + 1) + (this.ivf?.bytes ?? 0);
+  }
+
+  /** How a whole-index search runs now: exact, or through an inverted file of `lists` lists probing `nprobe`. */
+  get searchPlan(): { approximate: false } | { approximate: true; lists: number; nprobe: number; trainedOn: number } {
+    if (this.size === 0 || this.size < this.approximateOptions.from || !this.ivf) return { approximate: false };
+    return { approximate: true, lists: this.ivf.listCount, nprobe: this.nprobe(), trainedOn: this.ivfTrainedOn };
+  }
+
+  isLive(row: number): boolean {
+    return Number.isInteger(row) && row >= 0 && row < this.count && this.alive[row] === 1;
   }
 
   groupOf(row: number): number {
@@ -88,10 +148,81 @@ export class VectorIndex {
       this.scales[row] = scale;
     }
     this.groups[row] = group;
+    this.alive[row] = 1;
     this.groupCount = Math.max(this.groupCount, group + 1);
     this.count++;
     this.postings = null;
+    this.ivf?.add(row, this.unitRow(row));
     return row;
+  }
+
+  /**
+   * Takes a row out of every search (a superseded or deleted reference). Its id is not reused,
+   * so ids held elsewhere stay valid; false if it was already removed.
+   */
+  remove(row: number): boolean {
+    if (!(Number.isInteger(row) && row >= 0 && row < this.count)) throw new RangeError(`no row ${row} (index has rows 0..${this.count - 1})`);
+    if (this.alive[row] === 0) return false;
+    this.alive[row] = 0;
+    this.removed++;
+    this.postings = null;
+    this.ivf?.remove(row);
+    return true;
+  }
+
+  /** Builds (or rebuilds) the inverted file now rather than on the first search that needs it; ms it took. */
+  prepareApproximate(): number {
+    if (this.size === 0) throw new Error('cannot build an inverted file over an empty index');
+    const t0 = performance.now();
+    const { lists, seed, descend, trainingRows, iterations } = this.approximateOptions;
+    const live = this.liveRows();
+    const nLists = Math.max(1, Math.min(live.length, Math.round(lists(live.length))));
+    const random = seededRandom(seed);
+    // A seeded partial shuffle picks the training sample: same rows, same index, every time.
+    const take = Math.min(live.length, trainingRows(nLists));
+    for (let i = 0; i < take; i++) {
+      const j = i + Math.floor(random() * (live.length - i));
+      [live[i], live[j]] = [live[j], live[i]];
+    }
+    const sample = new Float32Array(take * this.dim);
+    for (let i = 0; i < take; i++) sample.set(this.unitRow(live[i]), i * this.dim);
+    const ivf = InvertedFileIndex.train(sample, this.dim, { lists: nLists, seed, descend, iterations });
+    for (let r = 0; r < this.count; r++) if (this.alive[r]) ivf.add(r, this.unitRow(r));
+    this.ivf = ivf;
+    this.ivfTrainedOn = live.length;
+    return performance.now() - t0;
+  }
+
+  private liveRows(): Int32Array {
+    const rows = new Int32Array(this.size);
+    let o = 0;
+    for (let r = 0; r < this.count; r++) if (this.alive[r]) rows[o++] = r;
+    return rows;
+  }
+
+  private nprobe(): number {
+    return this.ivf ? Math.max(1, Math.min(this.ivf.listCount, Math.round(this.approximateOptions.nprobe(this.ivf.listCount)))) : 0;
+  }
+
+  /** The stored row as a unit float vector (int8 rows dequantised). */
+  private unitRow(row: number): Float32Array {
+    const out = new Float32Array(this.dim);
+    const base = row * this.dim;
+    if (this.precision === 'float32') out.set(this.f32.subarray(base, base + this.dim));
+    else {
+      let norm = 0;
+      for (let i = 0; i < this.dim; i++) norm += (out[i] = this.i8[base + i]) ** 2;
+      norm = Math.sqrt(norm);
+      for (let i = 0; i < this.dim; i++) out[i] /= norm;
+    }
+    return out;
+  }
+
+  /** The inverted file to search through, built or rebuilt when due; null where search is exact. */
+  private approximateIndex(options: SearchOptions): InvertedFileIndex | null {
+    if (options.exact || this.size === 0 || this.size < this.approximateOptions.from) return null;
+    if (!this.ivf || this.size > RETRAIN_GROWTH * this.ivfTrainedOn) this.prepareApproximate();
+    return this.ivf;
   }
 
   private unitQuery(query: ArrayLike<number>): Float32Array {
@@ -147,14 +278,8 @@ export class VectorIndex {
     }
   }
 
-  /** Rows to scan (all when `groups` is absent) and their similarities to the query. */
-  private scan(query: ArrayLike<number>, groups?: Iterable<number>): { rows: Int32Array | null; sims: Float32Array } {
-    const q = this.unitQuery(query);
-    if (groups === undefined) {
-      const sims = new Float32Array(this.count);
-      this.similarities(q, sims);
-      return { rows: null, sims };
-    }
+  /** Live rows of the listed groups (unknown groups ignored). */
+  private rowsOfGroups(groups: Iterable<number>): Int32Array {
     const postings = this.buildPostings();
     const wanted = [...new Set(groups)].filter((g) => postings[g]);
     const rows = new Int32Array(wanted.reduce((a, g) => a + postings[g].length, 0));
@@ -163,25 +288,52 @@ export class VectorIndex {
       rows.set(postings[g], o);
       o += postings[g].length;
     }
-    const sims = new Float32Array(rows.length);
-    this.similarities(q, sims, rows);
+    return rows;
+  }
+
+  /** Rows to score (null = every row; removed rows then score -Infinity) and their similarities to the unit query. */
+  private scan(q: Float32Array, groups: Iterable<number> | undefined, options: SearchOptions): { rows: Int32Array | null; sims: Float32Array } {
+    let rows: Int32Array | null = null;
+    if (groups !== undefined) rows = this.rowsOfGroups(groups);
+    else {
+      const ivf = this.approximateIndex(options);
+      if (ivf) rows = ivf.candidates(q, this.nprobe());
+    }
+    const sims = new Float32Array(rows ? rows.length : this.count);
+    this.similarities(q, sims, rows ?? undefined);
+    if (!rows && this.removed > 0) for (let r = 0; r < this.count; r++) if (!this.alive[r]) sims[r] = -Infinity;
     return { rows, sims };
   }
 
-  /** The k most similar rows, best first. */
-  searchRows(query: ArrayLike<number>, k: number, groups?: Iterable<number>): RowHit[] {
-    const { rows, sims } = this.scan(query, groups);
+  /** The k most similar live rows, best first. */
+  searchRows(query: ArrayLike<number>, k: number, groups?: Iterable<number>, options: SearchOptions = {}): RowHit[] {
+    const { rows, sims } = this.scan(this.unitQuery(query), groups, options);
     const top = new TopK(k);
-    for (let i = 0; i < sims.length; i++) top.push(rows ? rows[i] : i, sims[i]);
+    for (let i = 0; i < sims.length; i++) if (sims[i] > -Infinity) top.push(rows ? rows[i] : i, sims[i]);
     return top.sorted().map(([row, similarity]) => ({ row, similarity }));
   }
 
-  /** The k groups whose best row is most similar, best first; `groups` narrows the search. */
-  searchGroups(query: ArrayLike<number>, k: number, groups?: Iterable<number>): GroupHit[] {
+  /**
+   * The k groups whose best row is most similar, best first; `groups` narrows the search (always
+   * exact). Through the inverted file a group's best row may sit in a list not probed, so the
+   * best groups found are re-scored over all their rows before the final ranking.
+   */
+  searchGroups(query: ArrayLike<number>, k: number, groups?: Iterable<number>, options: SearchOptions = {}): GroupHit[] {
+    const q = this.unitQuery(query);
+    const { rows, sims } = this.scan(q, groups, options);
+    const approximate = groups === undefined && rows !== null;
+    const ranked = this.bestPerGroup(rows, sims, approximate ? Math.max(2 * k, k + 8) : k);
+    if (!approximate) return ranked;
+    const shortlist = this.rowsOfGroups(ranked.map((h) => h.group));
+    const exactSims = new Float32Array(shortlist.length);
+    this.similarities(q, exactSims, shortlist);
+    return this.bestPerGroup(shortlist, exactSims, k);
+  }
+
+  private bestPerGroup(rows: Int32Array | null, sims: Float32Array, k: number): GroupHit[] {
     const best = new Float32Array(this.groupCount).fill(-Infinity);
     const bestRow = new Int32Array(this.groupCount).fill(-1);
     const g = this.groups;
-    const { rows, sims } = this.scan(query, groups);
     for (let i = 0; i < sims.length; i++) {
       const row = rows ? rows[i] : i;
       const grp = g[row];
@@ -198,10 +350,11 @@ export class VectorIndex {
   private buildPostings(): Int32Array[] {
     if (this.postings) return this.postings;
     const counts = new Int32Array(this.groupCount);
-    for (let r = 0; r < this.count; r++) counts[this.groups[r]]++;
+    for (let r = 0; r < this.count; r++) if (this.alive[r]) counts[this.groups[r]]++;
     const postings = Array.from(counts, (c) => new Int32Array(c));
     const fill = new Int32Array(this.groupCount);
     for (let r = 0; r < this.count; r++) {
+      if (!this.alive[r]) continue;
       const grp = this.groups[r];
       postings[grp][fill[grp]++] = r;
     }
@@ -213,7 +366,7 @@ export class VectorIndex {
     const cap = this.groups.length;
     if (rows <= cap) return;
     const next = Math.max(rows, cap * 2);
-    const grow = <T extends Float32Array | Int8Array | Int32Array>(a: T, n: number, make: (n: number) => T): T => {
+    const grow = <T extends Float32Array | Int8Array | Int32Array | Uint8Array>(a: T, n: number, make: (n: number) => T): T => {
       const b = make(n);
       b.set(a);
       return b;
@@ -224,6 +377,7 @@ export class VectorIndex {
       this.scales = grow(this.scales, next, (n) => new Float32Array(n));
     }
     this.groups = grow(this.groups, next, (n) => new Int32Array(n));
+    this.alive = grow(this.alive, next, (n) => new Uint8Array(n));
   }
 }
 
