@@ -1,12 +1,13 @@
 // The Calibrate screen's state: labelled data (imported files, or this device's feedback), the
 // decision model fitted to it for the chosen target, and saving that model for the device. A fit
-// is only ever proposed; nothing changes on the device until the manager presses Save.
-import { CalibrationInputError, DecisionConfigError } from '../core/decision/errors.ts';
+// is only ever proposed; nothing changes on the device until the manager presses Save. Fitting
+// runs in the calibration worker (see ../worker/calibration-client.ts), one fit at a time.
 import { feedbackToLabelledChecks, recalibrationReadiness, type FeedbackRecord } from '../core/decision/feedback.ts';
-import { DEFAULT_TARGET_FPR, fitDecisionModel, type LabelledCheck } from '../core/decision/fit.ts';
-import { joinScoresAndLabels, parseLabelsCsv, parseScoreLines } from '../core/decision/labelled-data.ts';
+import { DEFAULT_TARGET_FPR, type FitProgress, type LabelledCheck } from '../core/decision/fit.ts';
 import { parseDecisionModel, serializeDecisionModel, type DecisionModel } from '../core/decision/model.ts';
 import type { ThresholdMode } from '../core/decision/threshold.ts';
+import type { FitOutcome } from '../worker/calibration-fitter.ts';
+import type { Fitter } from '../worker/calibration-client.ts';
 import { saveThresholds, type FeedbackDatabase } from './feedback-store.ts';
 
 export const TARGET_CHOICES = [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05];
@@ -20,11 +21,9 @@ function kindOf(name: string): Kind | null {
   return null;
 }
 
-/** The message of an error meant for the user; anything else is a bug and keeps its name. */
-const userMessage = (e: unknown): string =>
-  e instanceof CalibrationInputError || e instanceof DecisionConfigError || e instanceof RangeError ? e.message : `unexpected error: ${String(e)}`;
-
 export class CalibrationState {
+  /** The fit running now, for the progress bar; null when none. */
+  fitting = $state.raw<FitProgress | null>(null);
   /** Labelled checks the model is fitted to; null when a thresholds file was imported on its own. */
   checks = $state.raw<LabelledCheck[] | null>(null);
   model = $state.raw<DecisionModel | null>(null);
@@ -33,6 +32,8 @@ export class CalibrationState {
   targetFpr = $state(DEFAULT_TARGET_FPR);
   mode = $state<ThresholdMode>('estimate');
   error = $state<string | null>(null);
+  /** Something to know that is not a problem (a fit cancelled). */
+  notice = $state<string | null>(null);
   /** The last save, for the "saved" notice; cleared when the model changes. */
   savedAt = $state<string | null>(null);
   /** Why the running checker did not take the last save (null: it did, the next check uses it). */
@@ -40,6 +41,11 @@ export class CalibrationState {
 
   /** Changing the target needs the labelled data, not just a thresholds file. */
   canRetarget = $derived(this.checks !== null);
+
+  /** Counts fits started, so only the newest one's answer is shown. */
+  #fits = 0;
+
+  constructor(private readonly fitter: Fitter) {}
 
   async importFiles(files: readonly File[]): Promise<void> {
     this.error = null;
@@ -52,24 +58,30 @@ export class CalibrationState {
       }
       byKind[kind] = f;
     }
-    try {
-      const { thresholds, scores, labels } = byKind;
-      if (thresholds && !scores && !labels) {
+    const { thresholds, scores, labels } = byKind;
+    if (thresholds && !scores && !labels) {
+      // A file shown now must not be replaced by a fit that was still running.
+      this.#fits++;
+      this.fitting = null;
+      this.fitter.cancel();
+      try {
         const model = parseDecisionModel(JSON.parse(await thresholds.text()));
         this.#show(null, model, thresholds.name);
         this.targetFpr = model.targetFpr;
         this.mode = model.mode;
-        return;
+      } catch (e) {
+        this.error = e instanceof SyntaxError ? `not valid JSON: ${e.message}` : (e as Error).message;
       }
-      if (!scores || !labels) {
-        this.error = 'choose both the inspect results (.jsonl) and their labels (.csv), or one thresholds file (.json)';
-        return;
-      }
-      const joined = joinScoresAndLabels(parseScoreLines(await scores.text()), parseLabelsCsv(await labels.text()));
-      this.#fit(joined.checks, `${scores.name} with labels ${labels.name}`);
-    } catch (e) {
-      this.error = e instanceof SyntaxError ? `not valid JSON: ${e.message}` : userMessage(e);
+      return;
     }
+    if (!scores || !labels) {
+      this.error = 'choose both the inspect results (.jsonl) and their labels (.csv), or one thresholds file (.json)';
+      return;
+    }
+    const sourceName = `${scores.name} with labels ${labels.name}`;
+    const texts = { scores: await scores.text(), labels: await labels.text() };
+    const outcome = await this.#track(this.fitter.fitFiles(texts, this.#settings(sourceName), this.#progress()));
+    if (outcome) this.#show(outcome.checks, outcome.model, sourceName);
   }
 
   /** Shows a model already in use (saved on the device, or shipped) with the evidence it carries. */
@@ -81,20 +93,25 @@ export class CalibrationState {
   }
 
   /** Proposes a model fitted to this device's feedback, when there is enough of it. */
-  useFeedback(records: readonly FeedbackRecord[]): void {
+  async useFeedback(records: readonly FeedbackRecord[]): Promise<void> {
     this.error = null;
     const readiness = recalibrationReadiness(records);
     if (!readiness.ready) {
       this.error = readiness.message;
       return;
     }
-    this.#fit(feedbackToLabelledChecks(records), `feedback confirmed on this device (${readiness.good} good, ${readiness.damaged} damaged)`);
+    await this.#refit(feedbackToLabelledChecks(records), `feedback confirmed on this device (${readiness.good} good, ${readiness.damaged} damaged)`);
   }
 
-  setTarget(targetFpr: number, mode: ThresholdMode = this.mode): void {
+  async setTarget(targetFpr: number, mode: ThresholdMode = this.mode): Promise<void> {
     this.targetFpr = targetFpr;
     this.mode = mode;
-    if (this.checks) this.#fit(this.checks, this.sourceName);
+    if (this.checks) await this.#refit(this.checks, this.sourceName);
+  }
+
+  /** Stops the fit running now; what was shown before it stays. */
+  cancel(): void {
+    this.fitter.cancel();
   }
 
   /**
@@ -120,13 +137,35 @@ export class CalibrationState {
     return this.model ? serializeDecisionModel(this.model) : null;
   }
 
-  #fit(checks: LabelledCheck[], sourceName: string): void {
-    try {
-      const model = fitDecisionModel(checks, { targetFpr: this.targetFpr, mode: this.mode, description: sourceName });
-      this.#show(checks, model, sourceName);
-    } catch (e) {
-      this.error = userMessage(e);
-    }
+  async #refit(checks: LabelledCheck[], sourceName: string): Promise<void> {
+    this.error = null;
+    const model = await this.#track(this.fitter.fitChecks(checks, this.#settings(sourceName), this.#progress()));
+    if (model) this.#show(checks, model, sourceName);
+  }
+
+  #settings(description: string) {
+    return { targetFpr: this.targetFpr, mode: this.mode, description };
+  }
+
+  #progress() {
+    const fit = ++this.#fits;
+    this.notice = null;
+    this.fitting = { step: 0, steps: 1, stage: 'starting' };
+    return (progress: FitProgress) => {
+      if (fit === this.#fits) this.fitting = progress;
+    };
+  }
+
+  /** The fit's value, or null with the reason shown; a fit overtaken by a newer one shows nothing. */
+  async #track<T>(running: Promise<FitOutcome<T>>): Promise<T | null> {
+    const fit = this.#fits;
+    const outcome = await running;
+    if (fit !== this.#fits) return null;
+    this.fitting = null;
+    if (outcome.ok) return outcome.value;
+    if (outcome.cancelled) this.notice = this.model ? 'Fitting cancelled; the figures shown are from before.' : 'Fitting cancelled.';
+    else this.error = outcome.error;
+    return null;
   }
 
   #show(checks: LabelledCheck[] | null, model: DecisionModel, sourceName: string): void {

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { serializeDecisionModel } from '../core/decision/model.ts';
 import { binormalLogits, toProbability } from '../core/decision/synthetic.ts';
 import type { FeedbackRecord } from '../core/decision/feedback.ts';
+import { calibrationFitter } from '../worker/calibration-fitter.ts';
+import type { Fitter } from '../worker/calibration-client.ts';
 import { CalibrationState } from './calibration.svelte.ts';
+
+/** The worker's fitter, run in this process (the worker itself is exercised by the e2e tests). */
+const inProcess: Fitter = { ...calibrationFitter, cancel: () => undefined };
 
 function labelledFiles(n: number, d: number): File[] {
   const { good, damaged } = binormalLogits(n, n, d, 5);
@@ -18,29 +23,29 @@ function labelledFiles(n: number, d: number): File[] {
 
 describe('CalibrationState', () => {
   it('fits imported results and refits when the target changes', async () => {
-    const state = new CalibrationState();
+    const state = new CalibrationState(inProcess);
     await state.importFiles(labelledFiles(1000, 2));
     expect(state.error).toBeNull();
     expect(state.model?.source.nGood).toBe(1000);
     expect(state.canRetarget).toBe(true);
     const strict = state.model!.global.logit;
-    state.setTarget(0.05);
+    await state.setTarget(0.05);
     expect(state.model!.targetFpr).toBe(0.05);
     expect(state.model!.global.logit).toBeLessThan(strict);
     expect(state.model!.global.recall!).toBeGreaterThan(0.5);
   });
 
   it('shows a thresholds file on its own, without allowing a new target', async () => {
-    const fitted = new CalibrationState();
+    const fitted = new CalibrationState(inProcess);
     await fitted.importFiles(labelledFiles(300, 2));
-    const state = new CalibrationState();
+    const state = new CalibrationState(inProcess);
     await state.importFiles([new File([serializeDecisionModel(fitted.model!)], 'thresholds.json')]);
     expect(state.model?.global.logit).toBe(fitted.model!.global.logit);
     expect(state.canRetarget).toBe(false);
   });
 
   it('reports bad or incomplete input in words', async () => {
-    const state = new CalibrationState();
+    const state = new CalibrationState(inProcess);
     await state.importFiles([labelledFiles(10, 2)[0]]);
     expect(state.error).toMatch(/choose both the inspect results/);
     await state.importFiles([new File(['{'], 'thresholds.json')]);
@@ -53,10 +58,10 @@ describe('CalibrationState', () => {
     expect(state.model).toBeNull();
   });
 
-  it('refuses to recalibrate from too little feedback', () => {
-    const state = new CalibrationState();
+  it('refuses to recalibrate from too little feedback', async () => {
+    const state = new CalibrationState(inProcess);
     const one: FeedbackRecord = { id: 'a', at: new Date(0).toISOString(), product: null, category: null, verdict: 'pass', score: 0.1, damage: 0.1, types: {}, anomaly: null, label: 'good', damageType: null, region: null, image: null };
-    state.useFeedback([one]);
+    await state.useFeedback([one]);
     expect(state.error).toMatch(/1 good and 0 damaged checks confirmed so far/);
     expect(state.model).toBeNull();
   });

@@ -35,6 +35,16 @@ export interface FitOptions {
   /** The damage model that produced the scores. */
   model?: ScoringModel;
   now?: Date;
+  /** Called between the steps of a fit (each a few hundred ms for 100 000 items), for a progress bar. */
+  onProgress?: (progress: FitProgress) => void;
+}
+
+export interface FitProgress {
+  /** Steps finished so far, of `steps`. */
+  step: number;
+  steps: number;
+  /** What runs next, in words. */
+  stage: string;
 }
 
 export const DEFAULT_TARGET_FPR = 0.001;
@@ -98,10 +108,11 @@ function histogram(z: readonly number[], damaged: readonly boolean[], bins = 30)
 }
 
 /** Each item scored by a fusion fitted without its fold: honest scores for thresholds and curves. */
-function outOfFoldLogits(checks: readonly LabelledCheck[], features: FeatureName[], folds: number, ridge: number): number[] {
+function outOfFoldLogits(checks: readonly LabelledCheck[], features: FeatureName[], folds: number, ridge: number, beforeFold: (f: number) => void): number[] {
   const fold = stratifiedFolds(checks.map((c) => c.damaged), folds);
   const z = new Array<number>(checks.length);
   for (let f = 0; f < folds; f++) {
+    beforeFold(f);
     const train = checks.filter((_, i) => fold[i] !== f);
     const varying = informativeFeatures(train);
     const usable = features.filter((name) => varying.includes(name));
@@ -153,10 +164,17 @@ export function fitDecisionModel(checks: readonly LabelledCheck[], options: FitO
   const ridge = options.ridge ?? 1;
   const warnings: string[] = [];
 
-  const fusion = fitFusion(checks, features, ridge);
   const folds = Math.min(options.folds ?? 5, nGood, nDamaged);
   const crossValidate = folds >= 2 && checks.length >= 20;
-  const z = crossValidate ? outOfFoldLogits(checks, features, folds, ridge) : checks.map((c) => fusedLogit(fusion, c.inputs));
+  const steps = 3 + (crossValidate ? folds : 0);
+  let step = 0;
+  const progress = (stage: string) => options.onProgress?.({ step: step++, steps, stage });
+
+  progress('fitting the fusion');
+  const fusion = fitFusion(checks, features, ridge);
+  const z = crossValidate
+    ? outOfFoldLogits(checks, features, folds, ridge, (f) => progress(`cross-validating (fold ${f + 1} of ${folds})`))
+    : checks.map((c) => fusedLogit(fusion, c.inputs));
   const evaluation: DecisionModel['evaluation'] = crossValidate ? { method: 'cross-validated', folds } : { method: 'in-sample' };
   if (!crossValidate) {
     warnings.push(`too few items (${nGood} good, ${nDamaged} damaged) to cross-validate: the figures are measured on the data the fusion was fitted to and are optimistic`);
@@ -166,6 +184,7 @@ export function fitDecisionModel(checks: readonly LabelledCheck[], options: FitO
   const method = options.calibration === 'auto' || options.calibration === undefined
     ? (checks.length >= 1000 && Math.min(nGood, nDamaged) >= 50 ? 'isotonic' : 'platt')
     : options.calibration;
+  progress('calibrating and choosing thresholds');
   const calibration: Calibrator = method === 'isotonic' ? fitIsotonic(z, y) : fitPlatt(z, y);
 
   const goodZ = z.filter((_, i) => !labels[i]);
@@ -192,6 +211,7 @@ export function fitDecisionModel(checks: readonly LabelledCheck[], options: FitO
     }
   }
 
+  progress('drawing the curves');
   const points = operatingPoints(z.map((score, i) => ({ score, damaged: labels[i] })));
   warnings.push(...global.warnings);
   return {

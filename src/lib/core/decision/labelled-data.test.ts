@@ -63,6 +63,16 @@ describe('pairing scores with labels', () => {
     expect(checks[0].category).toBe('Oatly-Oat-Milk');
   });
 
+  it('pairs 30 000 labels written relative to the data folder, each with its own score', () => {
+    // Matching each label against every score path was quadratic: 9e8 comparisons at this size.
+    const n = 30_000;
+    const scored = Array.from({ length: n }, (_, i) => ({ image: `/data/set/${i % 2 ? 'bad' : 'good'}/${i}.jpg`, product: null, damage: i / n, types: {}, anomaly: null }));
+    const labels = Array.from({ length: n }, (_, i) => ({ image: `${i % 2 ? 'bad' : 'good'}/${i}.jpg`, damaged: i % 2 === 1, category: null }));
+    const { checks } = joinScoresAndLabels(scored, labels.reverse());
+    expect(checks).toHaveLength(n);
+    expect(checks.every((c, i) => c.id === scored[i].image && c.damaged === (i % 2 === 1) && c.inputs.damage === i / n)).toBe(true);
+  });
+
   it('refuses files that describe different images', () => {
     expect(() => joinScoresAndLabels(scores, parseLabelsCsv('good/a.jpg,good\nbad/b.jpg,damaged'))).toThrow(/1 scored image\(s\) have no label \(first: \/data\/set\/good\/c\.jpg\)/);
     expect(() => joinScoresAndLabels(scores, parseLabelsCsv('good/a.jpg,good\nbad/b.jpg,damaged\ngood/c.jpg,good\nx.jpg,good'))).toThrow(/1 labelled image\(s\) have no score \(first: x\.jpg\)/);

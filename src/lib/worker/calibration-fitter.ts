@@ -1,0 +1,78 @@
+// Fitting thresholds for the Calibrate screen: reading the labelled files and the fit itself, both
+// from core. It runs inside calibration.worker.ts (100 000 items take seconds) and, in unit tests,
+// in-process; either way failures come back as a message for the operations manager, not a throw.
+import { CalibrationInputError, DecisionConfigError } from '../core/decision/errors.ts';
+import { fitDecisionModel, type FitProgress, type LabelledCheck } from '../core/decision/fit.ts';
+import { joinScoresAndLabels, parseLabelsCsv, parseScoreLines } from '../core/decision/labelled-data.ts';
+import type { DecisionModel } from '../core/decision/model.ts';
+import type { ThresholdMode } from '../core/decision/threshold.ts';
+
+export interface FitSettings {
+  targetFpr: number;
+  mode: ThresholdMode;
+  /** Where the data came from, in words, stored in the thresholds file. */
+  description: string;
+}
+
+export type FitOutcome<T> = { ok: true; value: T } | { ok: false; error: string; cancelled?: true };
+
+export type ProgressListener = (progress: FitProgress) => void;
+
+export interface FittedFiles {
+  checks: LabelledCheck[];
+  model: DecisionModel;
+  /** Frames the quality check rejected: they say nothing about the threshold. */
+  skippedRetakes: number;
+}
+
+export interface CalibrationFitterApi {
+  /** Reads `intact inspect` output and its labels CSV, then fits. */
+  fitFiles(files: { scores: string; labels: string }, settings: FitSettings, onProgress?: ProgressListener): Promise<FitOutcome<FittedFiles>>;
+  /** Refits labelled checks already read (a new target, or this device's feedback). */
+  fitChecks(checks: LabelledCheck[], settings: FitSettings, onProgress?: ProgressListener): Promise<FitOutcome<DecisionModel>>;
+}
+
+/** Below this, a threshold is a guess: say so instead of drawing curves through a handful of points. */
+export const MIN_GOOD = 10;
+export const MIN_DAMAGED = 5;
+
+/** The message of an error meant for the user; anything else is a bug and keeps its name. */
+export function fitErrorMessage(e: unknown): string {
+  if (e instanceof CalibrationInputError || e instanceof DecisionConfigError || e instanceof RangeError) return e.message;
+  return `unexpected error: ${String(e)}`;
+}
+
+function tooLittleData(checks: readonly LabelledCheck[]): string | null {
+  const damaged = checks.filter((c) => c.damaged).length;
+  const good = checks.length - damaged;
+  // One class missing entirely has its own, clearer message from the fit.
+  if (good === 0 || damaged === 0) return null;
+  if (good >= MIN_GOOD && damaged >= MIN_DAMAGED) return null;
+  return `too little labelled data: ${good} good and ${damaged} damaged items; a threshold needs at least ${MIN_GOOD} good and ${MIN_DAMAGED} damaged`;
+}
+
+function fit(checks: LabelledCheck[], settings: FitSettings, onProgress?: ProgressListener): DecisionModel {
+  const little = tooLittleData(checks);
+  if (little) throw new CalibrationInputError(little);
+  return fitDecisionModel(checks, { ...settings, onProgress });
+}
+
+export const calibrationFitter: CalibrationFitterApi = {
+  async fitFiles(files, settings, onProgress) {
+    try {
+      onProgress?.({ step: 0, steps: 1, stage: 'reading the files' });
+      const { checks, skippedRetakes } = joinScoresAndLabels(parseScoreLines(files.scores), parseLabelsCsv(files.labels));
+      return { ok: true, value: { checks, model: fit(checks, settings, onProgress), skippedRetakes } };
+    } catch (e) {
+      return { ok: false, error: fitErrorMessage(e) };
+    }
+  },
+
+  async fitChecks(checks, settings, onProgress) {
+    try {
+      return { ok: true, value: fit(checks, settings, onProgress) };
+    } catch (e) {
+      return { ok: false, error: fitErrorMessage(e) };
+    }
+  },
+};
