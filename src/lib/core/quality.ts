@@ -6,6 +6,7 @@
 // scene then land on the same scale, and the cost is bounded.
 import type { QualityReport } from './check-result.ts';
 import type { RgbaImage } from './image.ts';
+import { assessFraming, framingProblems, type FramingThresholds } from './framing.ts';
 import { resampleRgb } from './resample.ts';
 
 export const ANALYSIS_SIDE = 256;
@@ -27,6 +28,8 @@ export interface QualityThresholds {
   maxClippedFraction: number;
   /** Luma standard deviation below this: a blank surface, lens cap or wall, no item. */
   minContrast: number;
+  /** Item too small or cut off (see framing.ts); absent = the defaults. */
+  framing?: FramingThresholds;
 }
 
 // Chosen on the 995 development photos (store shelves and white-background catalogue shots:
@@ -100,5 +103,8 @@ export function assessQuality(image: RgbaImage, t: QualityThresholds = DEFAULT_Q
   if (problems.length === 0 && sharpness < t.minSharpness) {
     problems.push('image too blurry: hold still and let the camera focus');
   }
+  // Framing is judged only on a frame that is otherwise fine: in a dark or blurred frame the
+  // item cannot be told from the background, and one reason at a time is what gets acted on.
+  if (problems.length === 0) problems.push(...framingProblems(assessFraming(image, t.framing)));
   return { ok: problems.length === 0, problems, sharpness, meanLuma };
 }
