@@ -52,3 +52,41 @@ test('a photo dropped onto the screen is checked', async ({ page }) => {
   await expect(verdictRegion(page)).toHaveText(VERDICT);
   await expect(page.getByText(/dropped\.jpg · \d+ ms/)).toBeVisible();
 });
+
+test.describe('on a first run', () => {
+  // Without the service worker every request reaches page.route, which holds the demo pack back.
+  test.use({ serviceWorkers: 'block' });
+
+  test('a check while the demo gallery is still being prepared says so, not "none in the gallery"; once ready it compares', async ({ page }) => {
+    test.setTimeout(300_000);
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/demo/demo.intactpack', async (route) => {
+      await released;
+      await route.continue();
+    });
+    await openApp(page);
+    const preparing = page.getByText(/^Gallery still being prepared/);
+    await expect(preparing).toBeVisible();
+
+    await page.getByRole('button', { name: 'Try a sample' }).click();
+    const verdict = verdictRegion(page);
+    await expect(verdict).toHaveText(VERDICT);
+    await expect(verdict).toContainText('not compared with reference photos yet: the gallery is still being prepared');
+    await expect(verdict).not.toContainText('none in the gallery');
+
+    release();
+    // The demo pack carries no vectors: this device embeds its 48 references, counted as it goes.
+    await expect(preparing).toContainText(/\(\d+ of 48\)/, { timeout: 120_000 });
+    await expect(preparing).toHaveCount(0, { timeout: 240_000 });
+
+    await page.getByLabel('Photo file').setInputFiles('public/samples/oatly-oat-milk.jpg');
+    await expect(verdict).toHaveText(VERDICT);
+    await expect(verdict).toContainText(/Differs from reference\s*\d+ %/);
+    await expect(verdict).not.toContainText('still being prepared');
+
+    await page.getByRole('link', { name: 'Diagnostics' }).click();
+    await expect(page.getByTestId('gallery-references')).toHaveText('48 references, 8 products');
+    await expect(page.getByTestId('gallery-handover')).toHaveText(/^\d+\.\d MB \(int8\) in \d+ ms$/);
+  });
+});

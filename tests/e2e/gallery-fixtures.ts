@@ -1,6 +1,7 @@
 // Packs for the gallery end-to-end tests, built with the real encoder from generated photos.
+import type { Page } from '@playwright/test';
 import sharp from 'sharp';
-import { encodePack, float32Tensor, type EmbeddingModelRef, type PackContent, type PackReference } from '../../src/lib/core/gallery-pack/index.ts';
+import { encodePack, float32Tensor, type EmbeddingModelRef, type PackContent, type PackReference, type SigningKey } from '../../src/lib/core/gallery-pack/index.ts';
 import { productId, referenceId } from '../../src/lib/core/types.ts';
 
 async function photo(seed: number, size: number, noisy = false): Promise<Uint8Array> {
@@ -23,14 +24,14 @@ export interface TestProduct {
   version?: string;
 }
 
-/** An images-only pack (no vectors), so it imports whatever model the app has. */
 /** A model no device runs: packs embedded with it must be refused wherever another is loaded. */
 export const FOREIGN_MODEL: EmbeddingModelRef = { id: 'some-other-embedder', version: '9.9.9', sha256: 'f'.repeat(64), dim: 4, patchDim: 2, patchGrid: [1, 2] };
 
+/** An images-only pack (no vectors, unless foreign), so it imports whatever model the app has. */
 export async function buildTestPack(
   name: string,
   products: TestProduct[],
-  options: { photoPx?: number; noisy?: boolean; foreignVectors?: boolean } = {},
+  options: { photoPx?: number; noisy?: boolean; foreignVectors?: boolean; signWith?: SigningKey } = {},
 ): Promise<Uint8Array> {
   const references: PackReference[] = [];
   let seed = 1;
@@ -60,10 +61,20 @@ export async function buildTestPack(
     products: products.map((p) => ({ id: productId(p.id), name: p.name, barcodes: [], units: null, category: null, packagingVersion: p.version ?? '2026-01' })),
     references,
   };
-  return (await encodePack(content)).bytes;
+  return (await encodePack(content, options.signWith ? { signWith: options.signWith } : {})).bytes;
 }
 
 export const testPhoto = (seed: number) => photo(seed, 200);
+
+/**
+ * Types a code the way a keyboard-wedge scanner does: every key within a few milliseconds, then
+ * Enter. Dispatched in one task, so a loaded test machine cannot stretch the gaps into "typing".
+ */
+export function wedgeScan(page: Page, code: string): Promise<void> {
+  return page.evaluate((keys) => {
+    for (const key of keys) window.dispatchEvent(new KeyboardEvent('keydown', { key }));
+  }, [...code, 'Enter']);
+}
 
 /** A photo with an EAN-13 on it, drawn by zxing's writer (its .wasm read from node_modules). */
 export async function barcodePhoto(code: string, backgroundJpeg?: Uint8Array): Promise<Uint8Array> {

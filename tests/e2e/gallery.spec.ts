@@ -3,8 +3,9 @@
 // full path under a tiny quota, and enrolment + export of this device's references.
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { decodePack } from '../../src/lib/core/gallery-pack/index.ts';
-import { barcodePhoto, buildTestPack, FOREIGN_MODEL, testPhoto } from './gallery-fixtures.ts';
+import { decodePack, generateSigningKey, toHex } from '../../src/lib/core/gallery-pack/index.ts';
+import { VERDICT, verdictRegion } from './app.ts';
+import { barcodePhoto, buildTestPack, FOREIGN_MODEL, testPhoto, wedgeScan } from './gallery-fixtures.ts';
 
 const PACK_A = [
   { id: 'e2e-oat-milk', name: 'E2E Oat milk', references: 2 },
@@ -186,6 +187,47 @@ test.describe('gallery', () => {
     await expect(page.getByRole('alert')).toContainText('Pack refused: not an Intact gallery pack');
   });
 
+  test('with "only accept signed gallery packs" on, unsigned packs and unknown signers are refused, a trusted signer’s pack is imported', async ({ page }) => {
+    await openGallery(page);
+    const status = page.getByRole('status', { name: 'Gallery status' });
+    await page.getByText('Pack signatures').click();
+    const onlySigned = page.getByRole('checkbox', { name: 'Only accept signed gallery packs' });
+
+    // Requiring signatures with no trusted key would refuse every pack: not allowed.
+    await onlySigned.click();
+    await expect(page.getByRole('alert')).toContainText('Add a trusted public key first');
+    await expect(onlySigned).not.toBeChecked();
+
+    const trusted = await generateSigningKey();
+    const stranger = await generateSigningKey();
+    const publicKey = toHex(trusted.publicKey);
+    // Pasted as `intact gallery keygen` prints it.
+    await page.getByLabel(/Trusted public key/).fill(JSON.stringify({ secretKeyFile: 'gallery.key', publicKey }));
+    await page.getByRole('button', { name: 'Trust key' }).click();
+    await expect(status).toContainText(`Packs signed by ${publicKey.slice(0, 16)}… are trusted.`);
+    await onlySigned.check();
+    await expect(status).toContainText('Only signed gallery packs are accepted now.');
+
+    await page.reload();
+    await openGallery(page);
+    await page.getByText('Pack signatures').click();
+    await expect(page.getByRole('checkbox', { name: 'Only accept signed gallery packs' })).toBeChecked();
+    await expect(page.getByRole('list', { name: 'Trusted keys' })).toContainText(publicKey.slice(0, 16));
+    const before = await productNames(page);
+
+    await importPackBytes(page, 'unsigned.intactpack', await buildTestPack('unsigned', PACK_B));
+    await expect(page.getByRole('alert')).toHaveText('Pack refused: pack is not signed, and this device only accepts signed packs. The gallery is unchanged.');
+    await importPackBytes(page, 'stranger.intactpack', await buildTestPack('stranger', PACK_B, { signWith: stranger }));
+    await expect(page.getByRole('alert')).toHaveText(
+      `Pack refused: pack is signed by ${toHex(stranger.publicKey).slice(0, 16)}…, which is not a trusted key on this device. The gallery is unchanged.`,
+    );
+    expect(await productNames(page)).toEqual(before);
+
+    await importPackBytes(page, 'signed.intactpack', await buildTestPack('signed', PACK_B, { signWith: trusted }));
+    await expect(status).toContainText(`Imported signed.intactpack: 1 products, 2 references (2 to embed), signed by ${publicKey.slice(0, 16)}…`);
+    await expect(page.getByRole('button', { name: /E2E Vanilla yoghurt/ })).toContainText('2 references');
+  });
+
   test('upgrades a gallery stored by schema version 1 without losing it', async ({ page }) => {
     // A device that last ran the app at schema v1 (before staging stores and the barcode index).
     // A static file of the same origin: storage is shared, but no app code opens the gallery first.
@@ -306,6 +348,51 @@ test.describe('gallery', () => {
       await expect(page.getByRole('alert').filter({ hasText: 'Mismatch' })).toHaveText(
         `Mismatch: the barcode 7394376616037 belongs to E2E Relabelled cocoa, but the picture shows ${shown}. Set the item aside for a check.`,
       );
+      // One source of truth: the mismatch is the verdict's, not a second opinion beside it.
+      await expect(verdictRegion(page)).toHaveText(/^Sideline/);
+      await expect(verdictRegion(page)).toContainText('label does not match barcode');
+    });
+
+    test('a wedge-scanned barcode of another product goes into the verdict: Sideline, label does not match barcode', async ({ page }) => {
+      test.setTimeout(180_000);
+      await page.goto('./#/gallery');
+      await expect(page.getByRole('link', { name: /^Ready/ })).toBeVisible({ timeout: 120_000 });
+      await expect(page.getByText(/waiting for the embedding model|Updating references/)).toHaveCount(0, { timeout: 120_000 });
+      const oatPhoto = await readFile('public/samples/oatly-oat-milk.jpg');
+      // Product A, enrolled with its photo and barcode; product B owns the barcode the scanner reads.
+      for (const [name, barcode] of [
+        ['E2E Oat drink A', '7394376616037'],
+        ['E2E Cocoa B', '7310865004703'],
+      ]) {
+        await page.getByRole('button', { name: 'Add product' }).click();
+        await page.getByLabel('Name').fill(name);
+        await page.getByLabel('Barcodes (separate with spaces)').fill(barcode);
+        await page.getByRole('button', { name: 'Save product' }).click();
+        await expect(page.getByRole('heading', { name, level: 3 })).toBeVisible();
+      }
+      await page.getByRole('button', { name: /E2E Oat drink A/ }).click();
+      await page.getByLabel('Add front photo').setInputFiles({ name: 'front.jpg', mimeType: 'image/jpeg', buffer: oatPhoto });
+      await expect(page.getByRole('status', { name: 'Gallery status' })).toContainText('Added 1 front reference to E2E Oat drink A');
+
+      await page.goto('./#/check');
+      await expect(page.getByRole('button', { name: 'Try a sample' })).toBeEnabled({ timeout: 60_000 });
+      await wedgeScan(page, '7310865004703');
+      await expect(page.getByText('Barcode 7310865004703 scanned: it goes with the next check.')).toBeVisible();
+      await page.getByLabel('Photo file').setInputFiles({ name: 'oat-a.jpg', mimeType: 'image/jpeg', buffer: oatPhoto });
+      await expect(verdictRegion(page)).toHaveText(/^Sideline/);
+      await expect(verdictRegion(page)).toContainText('label does not match barcode');
+      await expect(page.getByRole('alert').filter({ hasText: 'Mismatch' })).toHaveText(
+        'Mismatch: the barcode 7310865004703 belongs to E2E Cocoa B, but the picture shows E2E Oat drink A. Set the item aside for a check.',
+      );
+      // The scan belonged to that item; the next check goes without it.
+      await expect(page.getByText(/scanned: it goes with the next check/)).toHaveCount(0);
+
+      // The same photo with product A's own barcode scanned agrees with the picture.
+      await wedgeScan(page, '7394376616037');
+      await page.getByLabel('Photo file').setInputFiles({ name: 'oat-a-again.jpg', mimeType: 'image/jpeg', buffer: oatPhoto });
+      await expect(page.getByText('Barcode 7394376616037 confirms E2E Oat drink A.')).toBeVisible();
+      await expect(verdictRegion(page)).toHaveText(VERDICT);
+      await expect(verdictRegion(page)).not.toContainText('label does not match barcode');
     });
   });
 });

@@ -209,6 +209,8 @@ export class GalleryState {
       this.message = `Added ${product.name}.`;
       await this.refresh();
       await this.select(product.id);
+      // Its barcodes count in the checker's barcode cross-check before it has any references.
+      await this.#publishSearchSet();
     });
   }
 
