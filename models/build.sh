@@ -23,6 +23,7 @@ node models/tools/tfjs-reference.mjs "$WORK/tfjs" "$WORK/tfjs/reference.json" 2>
 test -s "$WORK/tfjs/reference.json"
 "$PYTHON" models/pipeline/verify_converter.py "$WORK/tfjs" "$WORK/tfjs/reference.json" "$WORK/converter-check.json"
 "$PYTHON" models/pipeline/build.py "$WORK" models
+"$PYTHON" models/pipeline/canvas_report.py "$WORK" models
 "$PYTHON" models/pipeline/release.py "$WORK" models
 "$PYTHON" models/pipeline/cards.py "$WORK" models
 node models/tools/check-release.mjs models
