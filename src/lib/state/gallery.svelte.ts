@@ -153,8 +153,9 @@ export class GalleryState {
     if (!engine || !model || !this.#db || this.reembedding) return;
     this.reembedding = { done: 0, total: 0 };
     try {
-      await reembedAll(this.#db, model, (img) => engine.embed(new Blob([img.bytes as Uint8Array<ArrayBuffer>], { type: img.mime })), (p) => (this.reembedding = p));
-      await this.#publishSearchSet();
+      const done = await reembedAll(this.#db, model, (img) => engine.embed(new Blob([img.bytes as Uint8Array<ArrayBuffer>], { type: img.mime })), (p) => (this.reembedding = p));
+      // Nothing new to search: the checker already holds this gallery.
+      if (done.total > 0) await this.#publishSearchSet();
     } catch (e) {
       this.problem = `Re-embedding stopped: ${(e as Error).message}`;
     } finally {
