@@ -29,10 +29,22 @@ export function toMarkdown(r: BenchResult): string {
   for (const p of r.preprocessing) out.push(`| ${p.frame} | ${f(p.preprocessMs)} (${f(p.preprocessCpuMs)}) | ${f(p.qualityMs)} (${f(p.qualityCpuMs)}) |`);
   out.push('', '| references | dim | vectors | ms / query, all (CPU) | ms / query, 20 candidates | MB in memory |', '|---:|---:|---|---:|---:|---:|');
   for (const s of r.vectorSearch) out.push(`| ${s.references.toLocaleString('en-US')} | ${s.dim} | ${s.precision} | ${f(s.msPerQuery, 2)} (${f(s.cpuMsPerQuery, 2)}) | ${f(s.msPerQueryNarrowed, 3)} | ${f(s.mbInMemory)} |`);
+  const approximate = r.vectorSearch.flatMap((s) => (s.approximate ? [{ s, a: s.approximate }] : []));
+  if (approximate.length) {
+    out.push('', '| references | products | exact int8 ms median / p95 | IVF lists | nprobe | IVF ms median / p95 | recall@1 | recall@5 | rows scored | build s (CPU) | MB exact → with IVF | default |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+    for (const { s, a } of approximate) {
+      const c = a.sweep.find((p) => p.nprobe === a.nprobe)!;
+      out.push(`| ${s.references.toLocaleString('en-US')} | ${a.products.toLocaleString('en-US')} | ${f(a.exactMsMedian, 2)} / ${f(a.exactMsP95, 2)} | ${a.lists} | ${a.nprobe} | ${f(c.msMedian, 2)} / ${f(c.msP95, 2)} | ${f(c.recallAt1, 3)} | ${f(c.recallAt5, 3)} | ${Math.round(c.rowsScanned).toLocaleString('en-US')} | ${f(a.buildMs / 1000)} (${f(a.buildCpuMs / 1000)}) | ${f(s.mbInMemory)} → ${f(a.mbWithIndex)} | ${a.usedByDefault ? 'IVF' : 'exact'} |`);
+    }
+    out.push('', '| references | nprobe / lists | IVF ms median (CPU) | recall@1 | recall@5 | rows scored | queries |', '|---:|---:|---:|---:|---:|---:|---:|');
+    for (const { s, a } of approximate) {
+      for (const p of a.sweep) out.push(`| ${s.references.toLocaleString('en-US')} | ${p.nprobe} / ${a.lists}${p.nprobe === a.nprobe ? ' (default)' : ''} | ${f(p.msMedian, 2)} (${f(p.cpuMsMedian, 2)}) | ${f(p.recallAt1, 3)} | ${f(p.recallAt5, 3)} | ${Math.round(p.rowsScanned).toLocaleString('en-US')} | ${a.queries} |`);
+    }
+  }
   if (r.gallerySearch?.length) {
-    out.push('', '| references | products | int8 ms / identify | float32 ms / identify | int8 MB | float32 MB | int8 top-1 = float32 top-1 |', '|---:|---:|---:|---:|---:|---:|---:|');
+    out.push('', '| references | products | identify search | int8 ms / identify (first) | exact float32 ms | int8 MB | float32 MB | identify top-1 = exact float32 top-1 |', '|---:|---:|---|---:|---:|---:|---:|---:|');
     for (const g of r.gallerySearch) {
-      out.push(`| ${g.references.toLocaleString('en-US')} | ${g.products.toLocaleString('en-US')} | ${f(g.msPerQueryInt8, 2)} | ${f(g.msPerQueryFloat32, 2)} | ${f(g.mbInt8)} | ${f(g.mbFloat32)} | ${f(g.top1AgreementInt8 * 100)}% |`);
+      out.push(`| ${g.references.toLocaleString('en-US')} | ${g.products.toLocaleString('en-US')} | ${g.search ?? 'exact'} | ${f(g.msPerQueryInt8, 2)} (${f(g.firstQueryMsInt8 ?? g.msPerQueryInt8, 0)}) | ${f(g.msPerQueryFloat32, 2)} | ${f(g.mbInt8)} | ${f(g.mbFloat32)} | ${f(g.top1AgreementInt8 * 100)}% |`);
     }
   }
   if (r.patchCompare?.length) {

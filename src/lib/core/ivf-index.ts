@@ -108,7 +108,7 @@ export class InvertedFileIndex {
    * then often lands one leaf off (a fifth of the rows on gallery-like vectors).
    */
   listFor(v: Float32Array): number {
-    const tops = nearestRows(this.top, this.topCount, this.dim, v, this.descend);
+    const tops = this.descend === 1 ? [nearestCentroid(this.top, this.topCount, this.dim, v)] : nearestRows(this.top, this.topCount, this.dim, v, this.descend);
     let best = 0;
     let bestSim = -Infinity;
     for (const t of tops) {

@@ -40,6 +40,8 @@ export interface ApproximateOptions {
 export interface SearchOptions {
   /** Scan every row even where the index would search approximately (the reference for recall). */
   exact?: boolean;
+  /** Lists to probe instead of the default, where the search is approximate. */
+  nprobe?: number;
 }
 
 /** 2√n lists: finer cells find neighbours in a smaller share of the rows; more cost training and filing time. */
@@ -81,6 +83,7 @@ export class VectorIndex {
   private readonly approximateOptions: Required<ApproximateOptions>;
   private ivf: InvertedFileIndex | null = null;
   private ivfTrainedOn = 0;
+  private rowsScored = 0;
   private groupCount = 0;
   /** Rows of each group, built lazily for candidate-narrowed search. */
   private postings: Int32Array[] | null = null;
@@ -117,6 +120,11 @@ export class VectorIndex {
   get searchPlan(): { approximate: false } | { approximate: true; lists: number; nprobe: number; trainedOn: number } {
     if (this.size === 0 || this.size < this.approximateOptions.from || !this.ivf) return { approximate: false };
     return { approximate: true, lists: this.ivf.listCount, nprobe: this.nprobe(), trainedOn: this.ivfTrainedOn };
+  }
+
+  /** Rows whose similarity the latest search computed (re-checks included): what an approximate search saves. */
+  get lastRowsScanned(): number {
+    return this.rowsScored;
   }
 
   isLive(row: number): boolean {
@@ -185,9 +193,10 @@ export class VectorIndex {
       [live[i], live[j]] = [live[j], live[i]];
     }
     const sample = new Float32Array(take * this.dim);
-    for (let i = 0; i < take; i++) sample.set(this.unitRow(live[i]), i * this.dim);
+    for (let i = 0; i < take; i++) this.unitRow(live[i], sample.subarray(i * this.dim, (i + 1) * this.dim));
     const ivf = InvertedFileIndex.train(sample, this.dim, { lists: nLists, seed, descend, iterations });
-    for (let r = 0; r < this.count; r++) if (this.alive[r]) ivf.add(r, this.unitRow(r));
+    const buffer = new Float32Array(this.dim);
+    for (let r = 0; r < this.count; r++) if (this.alive[r]) ivf.add(r, this.unitRow(r, buffer));
     this.ivf = ivf;
     this.ivfTrainedOn = live.length;
     return performance.now() - t0;
@@ -204,9 +213,8 @@ export class VectorIndex {
     return this.ivf ? Math.max(1, Math.min(this.ivf.listCount, Math.round(this.approximateOptions.nprobe(this.ivf.listCount)))) : 0;
   }
 
-  /** The stored row as a unit float vector (int8 rows dequantised). */
-  private unitRow(row: number): Float32Array {
-    const out = new Float32Array(this.dim);
+  /** The stored row as a unit float vector (int8 rows dequantised), written to `out`. */
+  private unitRow(row: number, out = new Float32Array(this.dim)): Float32Array {
     const base = row * this.dim;
     if (this.precision === 'float32') out.set(this.f32.subarray(base, base + this.dim));
     else {
@@ -297,10 +305,11 @@ export class VectorIndex {
     if (groups !== undefined) rows = this.rowsOfGroups(groups);
     else {
       const ivf = this.approximateIndex(options);
-      if (ivf) rows = ivf.candidates(q, this.nprobe());
+      if (ivf) rows = ivf.candidates(q, options.nprobe ?? this.nprobe());
     }
     const sims = new Float32Array(rows ? rows.length : this.count);
     this.similarities(q, sims, rows ?? undefined);
+    this.rowsScored = sims.length;
     if (!rows && this.removed > 0) for (let r = 0; r < this.count; r++) if (!this.alive[r]) sims[r] = -Infinity;
     return { rows, sims };
   }
@@ -327,6 +336,7 @@ export class VectorIndex {
     const shortlist = this.rowsOfGroups(ranked.map((h) => h.group));
     const exactSims = new Float32Array(shortlist.length);
     this.similarities(q, exactSims, shortlist);
+    this.rowsScored += shortlist.length;
     return this.bestPerGroup(shortlist, exactSims, k);
   }
 
