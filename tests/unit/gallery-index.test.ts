@@ -56,4 +56,22 @@ describe('gallery index', () => {
     expect(gallery.memoryFor(productId('milk'))).toBe(m);
     expect(gallery.memoryFor(productId('unknown'))).toBeNull();
   });
+
+  it('re-ranks by patch similarity when the query patches are given, within the candidate list too', () => {
+    const g = new GalleryIndex({ model: 'a'.repeat(64), dim, patchDim, patchGrid: grid });
+    const shared = randomVec(dim);
+    const looks = randomVec(4 * patchDim), other = randomVec(4 * patchDim);
+    // The global embedding barely prefers "decoy"; the patches are plainly "right"'s.
+    g.addReference({ id: referenceId('right-0'), product: productId('right'), embedding: jitter(shared, 0.3), patches: looks });
+    g.addReference({ id: referenceId('decoy-0'), product: productId('decoy'), embedding: shared, patches: other });
+    g.addReference({ id: referenceId('far-0'), product: productId('far'), embedding: randomVec(dim), patches: randomVec(4 * patchDim) });
+    const query = jitter(shared, 0.05);
+    expect(g.identify(query, { top: 2 })[0].product).toBe('decoy');
+    const reranked = g.identify(query, { top: 2, patches: jitter(looks, 0.05) });
+    expect(reranked.map((m) => m.product)).toEqual(['right', 'decoy']);
+    expect(reranked[0].patchSimilarity).toBeGreaterThan(0.95);
+    expect(reranked[0].score).toBeGreaterThan(reranked[1].score);
+    const narrowed = g.identify(query, { top: 5, candidates: [productId('decoy'), productId('right')], patches: jitter(looks, 0.05) });
+    expect(narrowed.map((m) => m.product)).toEqual(['right', 'decoy']);
+  });
 });

@@ -6,6 +6,7 @@
 // versions live in different spaces and comparing them gives confident nonsense.
 import type { ProductMatch } from './check-result.ts';
 import { buildPatchMemory, type MemoryOptions, type PatchMemory } from './patch-anomaly.ts';
+import { poolPatches, REFERENCES_PER_PRODUCT, rerank, SHORTLIST, type PooledPatches } from './rerank.ts';
 import type { ProductId, ReferenceId } from './types.ts';
 import { VectorIndex, type VectorPrecision } from './vector-index.ts';
 
@@ -42,8 +43,14 @@ export interface GallerySpec {
 }
 
 export interface GalleryMatch extends ProductMatch {
-  /** Cosine similarity in [-1, 1]; `score` is the same mapped to [0, 1] as (1 + cos) / 2. */
+  /**
+   * Cosine-like similarity in [-1, 1]; `score` is the same mapped to [0, 1] as (1 + s) / 2.
+   * The global embedding's cosine, or, when the query's patches were given, that blended
+   * with the patch similarity (core/rerank.ts).
+   */
   similarity: number;
+  /** The windowed patch similarity the ranking used; absent without query patches. */
+  patchSimilarity?: number;
   /** The reference that matched best (to show beside the query). */
   reference: ReferenceId;
 }
@@ -52,6 +59,14 @@ export interface IdentifyOptions {
   top?: number;
   /** Only these products (a tote's expected items); unknown ids are ignored. */
   candidates?: Iterable<ProductId>;
+  /**
+   * The query's patch features (gridH × gridW × patchDim): when given, the global ranking's
+   * best products (every candidate, when a candidate list is given) are re-ranked by their
+   * patch similarity too, see core/rerank.ts.
+   */
+  patches?: ArrayLike<number>;
+  /** The query's grid cells showing image rather than letterbox padding; absent = all. */
+  imageCells?: ArrayLike<boolean>;
 }
 
 export class GalleryIndex {
@@ -63,6 +78,7 @@ export class GalleryIndex {
   private readonly referenceIds: ReferenceId[] = [];
   private readonly patchesByProduct = new Map<ProductId, GalleryReference[]>();
   private readonly memories = new Map<ProductId, PatchMemory>();
+  private readonly pooled = new WeakMap<GalleryReference, PooledPatches>();
 
   constructor(spec: GallerySpec) {
     this.spec = spec;
@@ -114,7 +130,10 @@ export class GalleryIndex {
     this.memories.delete(ref.product);
   }
 
-  /** Products ranked by their best reference's similarity to the query embedding. */
+  /**
+   * Products ranked by their best reference's similarity to the query embedding, re-ranked
+   * with the query's patches when they are given.
+   */
   identify(embedding: ArrayLike<number>, options: IdentifyOptions = {}): GalleryMatch[] {
     if (this.vectors.size === 0) return [];
     let groups: number[] | undefined;
@@ -126,12 +145,35 @@ export class GalleryIndex {
       }
       if (groups.length === 0) return [];
     }
-    return this.vectors.searchGroups(embedding, options.top ?? 5, groups).map((hit) => ({
+    const top = options.top ?? 5;
+    const shortlist = options.patches ? Math.max(top, groups?.length ?? SHORTLIST) : top;
+    const hits = this.vectors.searchGroups(embedding, shortlist, groups).map((hit) => ({
       product: this.productIds[hit.group],
-      score: Math.min(1, Math.max(0, (1 + hit.similarity) / 2)),
       similarity: hit.similarity,
       reference: this.referenceIds[hit.row],
     }));
+    if (!options.patches) return hits.map((h) => ({ ...h, score: toScore(h.similarity) }));
+
+    const [gh, gw] = this.spec.patchGrid;
+    const query = poolPatches(options.patches, options.imageCells, [gh, gw], this.spec.patchDim);
+    const reranked = rerank(query, hits.map((h) => ({ item: h, global: h.similarity, references: this.nearestReferences(h.product, embedding) })));
+    return reranked.slice(0, top).map(({ item, similarity, patch }) => ({ ...item, similarity, patchSimilarity: patch, score: toScore(similarity) }));
+  }
+
+  /** The product's references nearest to the query by global embedding, pooled for re-ranking. */
+  private nearestReferences(product: ProductId, embedding: ArrayLike<number>): PooledPatches[] {
+    const refs = this.patchesByProduct.get(product) ?? [];
+    const ranked = refs.length <= REFERENCES_PER_PRODUCT
+      ? refs
+      : refs.map((r) => ({ r, s: dotProduct(r.embedding, embedding) })).sort((a, b) => b.s - a.s).slice(0, REFERENCES_PER_PRODUCT).map(({ r }) => r);
+    return ranked.map((r) => {
+      let p = this.pooled.get(r);
+      if (!p) {
+        p = poolPatches(r.patches, r.imageCells, this.spec.patchGrid, this.spec.patchDim);
+        this.pooled.set(r, p);
+      }
+      return p;
+    });
   }
 
   referencesOf(product: ProductId): readonly GalleryReference[] {
@@ -179,4 +221,12 @@ export class GalleryIndex {
     }
     return g;
   }
+}
+
+const toScore = (similarity: number) => Math.min(1, Math.max(0, (1 + similarity) / 2));
+
+function dotProduct(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
 }

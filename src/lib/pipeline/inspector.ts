@@ -22,9 +22,9 @@ export interface InspectorOptions extends PipelineOptions {
 }
 
 /** The picture's ranking plus the scores of the barcode's products that rank below it. */
-function withBarcodeScores(code: string, gallery: GalleryIndex, embedding: Float32Array, matches: ProductMatch[]): ProductMatch[] {
+function withBarcodeScores(code: string, gallery: GalleryIndex, query: ImageEmbedding, matches: ProductMatch[]): ProductMatch[] {
   const missing = productsWithBarcode(code, gallery.products()).filter((p) => !matches.some((m) => m.product === p));
-  const scored = missing.flatMap((p) => gallery.identify(embedding, { top: 1, candidates: [p] }).map(({ product, score }) => ({ product, score })));
+  const scored = missing.flatMap((p) => gallery.identify(query.embedding, { top: 1, candidates: [p], patches: query.patches, imageCells: query.imageCells }).map(({ product, score }) => ({ product, score })));
   return [...matches, ...scored];
 }
 
@@ -143,9 +143,9 @@ export class Inspector implements Pipeline {
     const t0 = now();
     const gallery = options.gallery ?? this.defaultGallery;
     if (!gallery) return { matches: [], ms: now() - t0 };
-    const { embedding } = await this.embed(image, options.signal);
+    const emb = await this.embed(image, options.signal);
     checkAborted(options.signal);
-    const matches = gallery.identify(embedding, { top: options.top ?? 5, candidates: options.candidates });
+    const matches = gallery.identify(emb.embedding, { top: options.top ?? 5, candidates: options.candidates, patches: emb.patches, imageCells: emb.imageCells });
     return { matches: matches.map(({ product, score }) => ({ product, score })), ms: now() - t0 };
   }
 
@@ -179,9 +179,9 @@ export class Inspector implements Pipeline {
     let barcode: BarcodeResolution | null = null;
     if (needEmbedding && gallery) {
       const emb = this.readEmbedding(embeddingModel.entry, embedOut ?? damageOut, embedInput);
-      const ranked = gallery.identify(emb.embedding, { top: options.top ?? 5, candidates: options.candidates });
+      const ranked = gallery.identify(emb.embedding, { top: options.top ?? 5, candidates: options.candidates, patches: emb.patches, imageCells: emb.imageCells });
       matches = ranked.map(({ product: p, score }) => ({ product: p, score }));
-      if (options.barcode) barcode = resolveBarcode(options.barcode, gallery.products(), withBarcodeScores(options.barcode, gallery, emb.embedding, matches));
+      if (options.barcode) barcode = resolveBarcode(options.barcode, gallery.products(), withBarcodeScores(options.barcode, gallery, emb, matches));
       product = options.product ?? barcode?.product ?? ranked[0]?.product ?? null;
       const memory = product ? gallery.memoryFor(product) : null;
       if (memory) {
