@@ -153,6 +153,47 @@ describe('a gallery that changes after the inverted file is built', () => {
   });
 });
 
+describe('building in the background', () => {
+  it('searches exactly until the inverted file is complete, then gives the same answers as one built at once', async () => {
+    const index = build({ from: 1000 });
+    const q = queries(10, 17);
+    const building = index.prepareApproximateInBackground({ sliceMs: 1 });
+    expect(index.searchPlan.approximate).toBe(false);
+    // A search while it builds does not start a second, blocking build: it answers exactly.
+    expect(index.searchGroups(q[0], 5)).toEqual(index.searchGroups(q[0], 5, undefined, { exact: true }));
+    expect(await building).toBe(true);
+    const blocking = build({ from: 1000 });
+    blocking.prepareApproximate();
+    expect(index.searchPlan).toEqual(blocking.searchPlan);
+    for (const x of q) expect(index.searchGroups(x, 5)).toEqual(blocking.searchGroups(x, 5));
+    expect(await index.prepareApproximateInBackground()).toBe(false); // nothing due any more
+  });
+
+  it('accounts for rows added and removed while it builds', async () => {
+    const index = build({ from: 1000 });
+    const random = seededRandom(12);
+    const building = index.prepareApproximateInBackground({ sliceMs: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const added = index.add(gallery.query(5, random), 5);
+    index.remove(3);
+    index.remove(gallery.size - 2);
+    expect(await building).toBe(true);
+    const ivf = (index as unknown as { ivf: InvertedFileIndex }).ivf;
+    expect(ivf.has(added)).toBe(true);
+    expect(ivf.has(3) || ivf.has(gallery.size - 2)).toBe(false);
+    expect(ivf.size).toBe(index.size);
+  });
+
+  it('stops when aborted and leaves search exact', async () => {
+    const index = build({ from: 1000 });
+    const abort = new AbortController();
+    const building = index.prepareApproximateInBackground({ signal: abort.signal, sliceMs: 0 });
+    abort.abort();
+    expect(await building).toBe(false);
+    expect(index.searchPlan.approximate).toBe(false);
+  });
+});
+
 describe('edge cases', () => {
   it('an empty index answers nothing and builds no inverted file', () => {
     const empty = new VectorIndex(dim, 'int8', 4, { from: 0 });

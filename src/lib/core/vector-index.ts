@@ -84,6 +84,7 @@ export class VectorIndex {
   private ivf: InvertedFileIndex | null = null;
   private ivfTrainedOn = 0;
   private rowsScored = 0;
+  private building: Promise<boolean> | null = null;
   private groupCount = 0;
   /** Rows of each group, built lazily for candidate-narrowed search. */
   private postings: Int32Array[] | null = null;
@@ -178,10 +179,64 @@ export class VectorIndex {
     return true;
   }
 
-  /** Builds (or rebuilds) the inverted file now rather than on the first search that needs it; ms it took. */
+  /** Whether whole-index searches are due an inverted file they lack (none yet, or trained on far fewer rows). */
+  get approximateDue(): boolean {
+    return this.size > 0 && this.size >= this.approximateOptions.from && (!this.ivf || this.size > RETRAIN_GROWTH * this.ivfTrainedOn);
+  }
+
+  /** Builds (or rebuilds) the inverted file now, blocking, rather than on the first search that needs it; ms it took. */
   prepareApproximate(): number {
-    if (this.size === 0) throw new Error('cannot build an inverted file over an empty index');
     const t0 = performance.now();
+    const { ivf, trainedOn } = this.trainInvertedFile();
+    const buffer = new Float32Array(this.dim);
+    for (let r = 0; r < this.count; r++) if (this.alive[r]) ivf.add(r, this.unitRow(r, buffer));
+    this.ivf = ivf;
+    this.ivfTrainedOn = trainedOn;
+    return performance.now() - t0;
+  }
+
+  /**
+   * Builds the inverted file where one is due without holding the thread for long (a worker
+   * keeps answering): filing the rows, most of the cost at a million rows, yields to the event
+   * loop every `sliceMs`. Until it is swapped in complete, searches stay exact (or use the
+   * previous inverted file); rows added or removed meanwhile are accounted for. Resolves true
+   * once built, false when none was due or `signal` aborted it.
+   */
+  prepareApproximateInBackground(options: { signal?: AbortSignal; sliceMs?: number } = {}): Promise<boolean> {
+    if (this.building) return this.building;
+    if (!this.approximateDue) return Promise.resolve(false);
+    const sliceMs = options.sliceMs ?? 30;
+    const yieldNow = () => new Promise((resolve) => setTimeout(resolve, 0));
+    this.building = (async () => {
+      try {
+        await yieldNow();
+        if (options.signal?.aborted) return false;
+        const { ivf, trainedOn } = this.trainInvertedFile();
+        const buffer = new Float32Array(this.dim);
+        let sliceStart = performance.now();
+        // `this.count` is read on every pass: rows appended while we yield are filed too.
+        for (let r = 0; r < this.count; r++) {
+          if (this.alive[r]) ivf.add(r, this.unitRow(r, buffer));
+          if ((r & 1023) === 1023 && performance.now() - sliceStart > sliceMs) {
+            await yieldNow();
+            if (options.signal?.aborted) return false;
+            sliceStart = performance.now();
+          }
+        }
+        for (let r = 0; r < this.count; r++) if (!this.alive[r]) ivf.remove(r);
+        this.ivf = ivf;
+        this.ivfTrainedOn = trainedOn;
+        return true;
+      } finally {
+        this.building = null;
+      }
+    })();
+    return this.building;
+  }
+
+  /** A quantiser trained on a seeded sample of the live rows, with no rows filed yet. */
+  private trainInvertedFile(): { ivf: InvertedFileIndex; trainedOn: number } {
+    if (this.size === 0) throw new Error('cannot build an inverted file over an empty index');
     const { lists, seed, descend, trainingRows, iterations } = this.approximateOptions;
     const live = this.liveRows();
     const nLists = Math.max(1, Math.min(live.length, Math.round(lists(live.length))));
@@ -194,12 +249,7 @@ export class VectorIndex {
     }
     const sample = new Float32Array(take * this.dim);
     for (let i = 0; i < take; i++) this.unitRow(live[i], sample.subarray(i * this.dim, (i + 1) * this.dim));
-    const ivf = InvertedFileIndex.train(sample, this.dim, { lists: nLists, seed, descend, iterations });
-    const buffer = new Float32Array(this.dim);
-    for (let r = 0; r < this.count; r++) if (this.alive[r]) ivf.add(r, this.unitRow(r, buffer));
-    this.ivf = ivf;
-    this.ivfTrainedOn = live.length;
-    return performance.now() - t0;
+    return { ivf: InvertedFileIndex.train(sample, this.dim, { lists: nLists, seed, descend, iterations }), trainedOn: live.length };
   }
 
   private liveRows(): Int32Array {
@@ -229,7 +279,8 @@ export class VectorIndex {
   /** The inverted file to search through, built or rebuilt when due; null where search is exact. */
   private approximateIndex(options: SearchOptions): InvertedFileIndex | null {
     if (options.exact || this.size === 0 || this.size < this.approximateOptions.from) return null;
-    if (!this.ivf || this.size > RETRAIN_GROWTH * this.ivfTrainedOn) this.prepareApproximate();
+    // A build in the background is not waited for: the previous inverted file, or exact search, serves meanwhile.
+    if (this.approximateDue && !this.building) this.prepareApproximate();
     return this.ivf;
   }
 
