@@ -10,6 +10,8 @@ import type { FitOutcome } from '../worker/calibration-fitter.ts';
 import type { Fitter } from '../worker/calibration-client.ts';
 import { saveThresholds, type FeedbackDatabase } from './feedback-store.ts';
 
+export type LabelledData = { files: { scores: string; labels: string } } | { checks: LabelledCheck[] };
+
 export const TARGET_CHOICES = [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05];
 
 type Kind = 'scores' | 'labels' | 'thresholds';
@@ -24,8 +26,11 @@ function kindOf(name: string): Kind | null {
 export class CalibrationState {
   /** The fit running now, for the progress bar; null when none. */
   fitting = $state.raw<FitProgress | null>(null);
-  /** Labelled checks the model is fitted to; null when a thresholds file was imported on its own. */
-  checks = $state.raw<LabelledCheck[] | null>(null);
+  /**
+   * The labelled data the model is fitted to, kept to refit for another target: the files' text
+   * (parsed in the worker), or this device's feedback. Null when a thresholds file came on its own.
+   */
+  data = $state.raw<LabelledData | null>(null);
   model = $state.raw<DecisionModel | null>(null);
   /** Where the shown model came from, in words. */
   sourceName = $state('');
@@ -40,7 +45,7 @@ export class CalibrationState {
   applied = $state<string | null>(null);
 
   /** Changing the target needs the labelled data, not just a thresholds file. */
-  canRetarget = $derived(this.checks !== null);
+  canRetarget = $derived(this.data !== null);
 
   /** Counts fits started, so only the newest one's answer is shown. */
   #fits = 0;
@@ -80,8 +85,7 @@ export class CalibrationState {
     }
     const sourceName = `${scores.name} with labels ${labels.name}`;
     const texts = { scores: await scores.text(), labels: await labels.text() };
-    const outcome = await this.#track(this.fitter.fitFiles(texts, this.#settings(sourceName), this.#progress()));
-    if (outcome) this.#show(outcome.checks, outcome.model, sourceName);
+    await this.#refit({ files: texts }, sourceName);
   }
 
   /** Shows a model already in use (saved on the device, or shipped) with the evidence it carries. */
@@ -100,13 +104,13 @@ export class CalibrationState {
       this.error = readiness.message;
       return;
     }
-    await this.#refit(feedbackToLabelledChecks(records), `feedback confirmed on this device (${readiness.good} good, ${readiness.damaged} damaged)`);
+    await this.#refit({ checks: feedbackToLabelledChecks(records) }, `feedback confirmed on this device (${readiness.good} good, ${readiness.damaged} damaged)`);
   }
 
   async setTarget(targetFpr: number, mode: ThresholdMode = this.mode): Promise<void> {
     this.targetFpr = targetFpr;
     this.mode = mode;
-    if (this.checks) await this.#refit(this.checks, this.sourceName);
+    if (this.data) await this.#refit(this.data, this.sourceName);
   }
 
   /** Stops the fit running now; what was shown before it stays. */
@@ -137,10 +141,15 @@ export class CalibrationState {
     return this.model ? serializeDecisionModel(this.model) : null;
   }
 
-  async #refit(checks: LabelledCheck[], sourceName: string): Promise<void> {
+  async #refit(data: LabelledData, sourceName: string): Promise<void> {
     this.error = null;
-    const model = await this.#track(this.fitter.fitChecks(checks, this.#settings(sourceName), this.#progress()));
-    if (model) this.#show(checks, model, sourceName);
+    const settings = this.#settings(sourceName);
+    const progress = this.#progress();
+    const model =
+      'files' in data
+        ? (await this.#track(this.fitter.fitFiles(data.files, settings, progress)))?.model
+        : await this.#track(this.fitter.fitChecks(data.checks, settings, progress));
+    if (model) this.#show(data, model, sourceName);
   }
 
   #settings(description: string) {
@@ -168,8 +177,8 @@ export class CalibrationState {
     return null;
   }
 
-  #show(checks: LabelledCheck[] | null, model: DecisionModel, sourceName: string): void {
-    this.checks = checks;
+  #show(data: LabelledData | null, model: DecisionModel, sourceName: string): void {
+    this.data = data;
     this.model = model;
     this.sourceName = sourceName;
     this.savedAt = null;

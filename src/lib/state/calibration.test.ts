@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { serializeDecisionModel } from '../core/decision/model.ts';
 import { binormalLogits, toProbability } from '../core/decision/synthetic.ts';
 import type { FeedbackRecord } from '../core/decision/feedback.ts';
-import { calibrationFitter } from '../worker/calibration-fitter.ts';
+import { createCalibrationFitter } from '../worker/calibration-fitter.ts';
 import type { Fitter } from '../worker/calibration-client.ts';
 import { CalibrationState } from './calibration.svelte.ts';
 
 /** The worker's fitter, run in this process (the worker itself is exercised by the e2e tests). */
-const inProcess: Fitter = { ...calibrationFitter, cancel: () => undefined };
+const inProcess: Fitter = { ...createCalibrationFitter(), cancel: () => undefined };
 
 function labelledFiles(n: number, d: number): File[] {
   const { good, damaged } = binormalLogits(n, n, d, 5);

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { fitDecisionModel, type FitProgress, type LabelledCheck } from '../core/decision/fit.ts';
 import { binormalLogits, toProbability } from '../core/decision/synthetic.ts';
-import { MIN_DAMAGED, MIN_GOOD, calibrationFitter } from './calibration-fitter.ts';
+import { joinScoresAndLabels, parseLabelsCsv, parseScoreLines } from '../core/decision/labelled-data.ts';
+import { MIN_DAMAGED, MIN_GOOD, createCalibrationFitter } from './calibration-fitter.ts';
 
 const settings = { targetFpr: 0.01, mode: 'estimate' as const, description: 'test data', now: new Date(0) };
 
@@ -22,15 +23,18 @@ function files(items: LabelledCheck[]): { scores: string; labels: string } {
   return { scores: scores.join('\n'), labels: labels.join('\n') };
 }
 
-describe('calibrationFitter', () => {
+describe('calibration fitter', () => {
+  const calibrationFitter = createCalibrationFitter();
+
   it('fits files exactly as the core fit does, reporting each step in order', async () => {
     const items = checks(2000, 500);
     const seen: FitProgress[] = [];
-    const outcome = await calibrationFitter.fitFiles(files(items), settings, (p) => seen.push(p));
+    const text = files(items);
+    const outcome = await calibrationFitter.fitFiles(text, settings, (p) => seen.push(p));
     if (!outcome.ok) throw new Error(outcome.error);
-    const direct = fitDecisionModel(outcome.value.checks, settings);
+    const direct = fitDecisionModel(joinScoresAndLabels(parseScoreLines(text.scores), parseLabelsCsv(text.labels)).checks, settings);
     expect(outcome.value.model).toEqual(direct);
-    expect(outcome.value.checks).toHaveLength(2500);
+    expect(outcome.value.model.source.n).toBe(2500);
     expect(outcome.value.model.curves.auc).toBeGreaterThan(0.85);
 
     // "reading the files", then the fit's own steps 0..steps-1 (5 folds: fusion, 5 folds, calibration, curves).
@@ -39,6 +43,17 @@ describe('calibrationFitter', () => {
     expect(fitSteps.map((p) => p.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(fitSteps.every((p) => p.steps === 8)).toBe(true);
     expect(fitSteps[2].stage).toBe('cross-validating (fold 2 of 5)');
+  });
+
+  it('refits the same files for another target, and other files afresh', async () => {
+    const text = files(checks(1000, 300));
+    const strict = await calibrationFitter.fitFiles(text, { ...settings, targetFpr: 0.001 });
+    const loose = await calibrationFitter.fitFiles({ ...text }, { ...settings, targetFpr: 0.05 });
+    if (!strict.ok || !loose.ok) throw new Error('fit failed');
+    expect(loose.value.model.global.logit).toBeLessThan(strict.value.model.global.logit);
+    const other = await calibrationFitter.fitFiles(files(checks(500, 100)), settings);
+    if (!other.ok) throw new Error(other.error);
+    expect(other.value.model.source.n).toBe(600);
   });
 
   it('refits checks for another target', async () => {

@@ -19,14 +19,17 @@ export type FitOutcome<T> = { ok: true; value: T } | { ok: false; error: string;
 export type ProgressListener = (progress: FitProgress) => void;
 
 export interface FittedFiles {
-  checks: LabelledCheck[];
   model: DecisionModel;
   /** Frames the quality check rejected: they say nothing about the threshold. */
   skippedRetakes: number;
 }
 
 export interface CalibrationFitterApi {
-  /** Reads `intact inspect` output and its labels CSV, then fits. */
+  /**
+   * Reads `intact inspect` output and its labels CSV, then fits. The labelled checks stay on this
+   * side: 100 000 of them take the UI thread over a second to receive. A refit for another target
+   * sends the same texts again, which costs a copy, not another parse.
+   */
   fitFiles(files: { scores: string; labels: string }, settings: FitSettings, onProgress?: ProgressListener): Promise<FitOutcome<FittedFiles>>;
   /** Refits labelled checks already read (a new target, or this device's feedback). */
   fitChecks(checks: LabelledCheck[], settings: FitSettings, onProgress?: ProgressListener): Promise<FitOutcome<DecisionModel>>;
@@ -57,22 +60,31 @@ function fit(checks: LabelledCheck[], settings: FitSettings, onProgress?: Progre
   return fitDecisionModel(checks, { ...settings, onProgress });
 }
 
-export const calibrationFitter: CalibrationFitterApi = {
-  async fitFiles(files, settings, onProgress) {
-    try {
-      onProgress?.({ step: 0, steps: 1, stage: 'reading the files' });
-      const { checks, skippedRetakes } = joinScoresAndLabels(parseScoreLines(files.scores), parseLabelsCsv(files.labels));
-      return { ok: true, value: { checks, model: fit(checks, settings, onProgress), skippedRetakes } };
-    } catch (e) {
-      return { ok: false, error: fitErrorMessage(e) };
+export function createCalibrationFitter(): CalibrationFitterApi {
+  let parsed: { scores: string; labels: string; checks: LabelledCheck[]; skippedRetakes: number } | null = null;
+  const read = (files: { scores: string; labels: string }) => {
+    if (parsed?.scores !== files.scores || parsed.labels !== files.labels) {
+      parsed = { ...files, ...joinScoresAndLabels(parseScoreLines(files.scores), parseLabelsCsv(files.labels)) };
     }
-  },
+    return parsed;
+  };
+  return {
+    async fitFiles(files, settings, onProgress) {
+      try {
+        onProgress?.({ step: 0, steps: 1, stage: 'reading the files' });
+        const { checks, skippedRetakes } = read(files);
+        return { ok: true, value: { model: fit(checks, settings, onProgress), skippedRetakes } };
+      } catch (e) {
+        return { ok: false, error: fitErrorMessage(e) };
+      }
+    },
 
-  async fitChecks(checks, settings, onProgress) {
-    try {
-      return { ok: true, value: fit(checks, settings, onProgress) };
-    } catch (e) {
-      return { ok: false, error: fitErrorMessage(e) };
-    }
-  },
-};
+    async fitChecks(checks, settings, onProgress) {
+      try {
+        return { ok: true, value: fit(checks, settings, onProgress) };
+      } catch (e) {
+        return { ok: false, error: fitErrorMessage(e) };
+      }
+    },
+  };
+}
