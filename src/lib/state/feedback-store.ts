@@ -2,6 +2,7 @@
 // gallery's schema): associates' feedback on verdicts (with the photo, for export), the recent
 // verdicts the drift monitor watches, and the decision settings saved from the Calibrate screen.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { isQuotaError } from '../gallery/errors.ts';
 import type { DriftOptions } from '../core/decision/drift.ts';
 import { checkFeedback, type FeedbackRecord } from '../core/decision/feedback.ts';
 import { parseDecisionModel, type DecisionModel } from '../core/decision/model.ts';
@@ -51,9 +52,46 @@ export async function openFeedbackDb(name = FEEDBACK_DB_NAME): Promise<FeedbackD
   return db;
 }
 
-export async function addFeedback(db: FeedbackDatabase, record: FeedbackRecord, photo: Blob | null): Promise<void> {
+/** Feedback photos never take the last tenth of the quota: the gallery and the models need it more. */
+export const PHOTO_HEADROOM = 0.1;
+
+export interface StorageEstimateLike {
+  usage?: number;
+  quota?: number;
+}
+
+/** Whether a photo of `bytes` fits beside what is stored, keeping PHOTO_HEADROOM of the quota free. */
+export function photoFits(estimate: StorageEstimateLike | null, bytes: number): boolean {
+  if (!estimate?.quota || estimate.usage === undefined) return true;
+  return estimate.usage + bytes <= estimate.quota * (1 - PHOTO_HEADROOM);
+}
+
+async function storageEstimate(): Promise<StorageEstimateLike | null> {
+  // Some browsers (and Node) have no StorageManager: then only a refused write can say "full".
+  const storage = (globalThis.navigator as Navigator | undefined)?.storage as StorageManager | undefined;
+  return storage?.estimate ? storage.estimate().catch(() => null) : null;
+}
+
+/**
+ * Stores the associate's feedback with the photo it is about. When storage is nearly full (or the
+ * write with the photo is refused for quota), the feedback is kept without its photo rather than
+ * lost, and the answer says so; the record then names no photo, so an export stays consistent.
+ */
+export async function addFeedback(db: FeedbackDatabase, record: FeedbackRecord, photo: Blob | null, estimate = storageEstimate): Promise<{ photoKept: boolean }> {
   checkFeedback(record);
-  await db.put('feedback', { ...record, photo });
+  const withoutPhoto = async () => {
+    await db.put('feedback', { ...record, image: null, photo: null });
+    return { photoKept: false };
+  };
+  if (!photo || !record.image) return withoutPhoto();
+  if (!photoFits(await estimate(), photo.size)) return withoutPhoto();
+  try {
+    await db.put('feedback', { ...record, photo });
+    return { photoKept: true };
+  } catch (e) {
+    if (!isQuotaError(e)) throw e;
+    return withoutPhoto();
+  }
 }
 
 export const allFeedback = (db: FeedbackDatabase): Promise<StoredFeedback[]> => db.getAllFromIndex('feedback', 'at');

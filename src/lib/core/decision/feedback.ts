@@ -51,6 +51,12 @@ export function checkFeedback(r: FeedbackRecord): FeedbackRecord {
   if (r.anomaly !== null && !isUnit(r.anomaly)) throw new DecisionConfigError('anomaly must be a probability or null');
   if (r.damageType !== null && !(DAMAGE_TYPES as readonly string[]).includes(r.damageType)) throw new DecisionConfigError(`unknown damage type ${JSON.stringify(r.damageType)}`);
   if (r.label === 'good' && (r.damageType !== null || r.region !== null)) throw new DecisionConfigError('a good item has no damage type or region');
+  if (r.image) {
+    const { fileName, width, height } = r.image;
+    // The name becomes a path in the export zip: a plain file name, never a folder or "..".
+    if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(fileName)) throw new DecisionConfigError(`photo file name must be a plain file name, got ${JSON.stringify(fileName)}`);
+    if (![width, height].every((v) => Number.isInteger(v) && v > 0)) throw new DecisionConfigError(`photo size must be whole pixels, got ${width}×${height}`);
+  }
   if (r.region) {
     const { x, y, width, height } = r.region;
     if (![x, y, width, height].every(isUnit) || width === 0 || height === 0 || x + width > 1 + 1e-9 || y + height > 1 + 1e-9) {
