@@ -62,3 +62,65 @@ test('feedback is stored, counted and exported; the monitor remembers checks', a
   expect(fine.intact).toMatchObject({ label: 'good', damageType: null });
   expect(crashes).toEqual([]);
 });
+
+test('recalibrating from feedback: counted, proposed with what would change, applied only on Save', async ({ page }) => {
+  const crashes = watchForCrashes(page);
+  await openApp(page);
+  const photo = 'public/samples/oatly-oat-milk.jpg';
+  const checkPhoto = async () => {
+    await page.getByRole('link', { name: 'Check' }).click();
+    await page.getByLabel('Photo file').setInputFiles(photo);
+    await expect(verdictRegion(page)).toHaveText(VERDICT);
+    return (await verdictRegion(page).textContent())!.split(/\s/)[0];
+  };
+  const before = await checkPhoto();
+
+  // Feedback as the Check screen stores it, written straight into the app's database (created by
+  // the app on its first start): associates confirmed 220 good items scoring at most 0.0005 and
+  // overruled 40 passes of damaged items scoring 0.002–0.02, plus 2 retakes that do not count.
+  await page.getByRole('link', { name: 'Calibrate' }).click();
+  await expect(page.getByText(/0 good and 0 damaged checks confirmed so far/)).toBeVisible();
+  await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('intact-feedback');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const tx = db.transaction('feedback', 'readwrite');
+    const put = (i: number, label: 'good' | 'damaged', verdict: string, damage: number) =>
+      tx.objectStore('feedback').put({
+        id: `seed-${i}`, at: new Date(Date.UTC(2026, 10, 25, 12, 0, i)).toISOString(), product: null, category: null,
+        verdict, score: damage, damage, types: { crush: damage }, anomaly: null, label,
+        damageType: label === 'damaged' ? 'crush' : null, region: null, image: null, photo: null,
+      });
+    for (let i = 0; i < 220; i++) put(i, 'good', 'pass', 0.00001 + (0.0005 * i) / 219);
+    for (let i = 0; i < 40; i++) put(300 + i, 'damaged', 'pass', 0.002 + (0.018 * i) / 39);
+    put(400, 'good', 'retake', 0.5);
+    put(401, 'damaged', 'retake', 0.5);
+    await new Promise((resolve, reject) => ((tx.oncomplete = resolve), (tx.onerror = () => reject(tx.error))));
+    db.close();
+  });
+  await page.getByRole('link', { name: 'Check' }).click();
+  await page.getByRole('link', { name: 'Calibrate' }).click();
+  await expect(page.getByText('220 good and 40 damaged checks confirmed on this device (2 on retakes not counted): enough to recalibrate.')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Recalibrate from feedback' }).click();
+  const change = page.getByTestId('recalibration-change');
+  await expect(change).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText('Fitted to feedback confirmed on this device (220 good, 40 damaged).')).toBeVisible();
+  await expect(change.getByTestId('change-good')).toContainText(/^220 good items: \d+ sidelined now, 0 with these thresholds/);
+  await expect(change.getByTestId('change-damaged')).toContainText(/^40 damaged items: \d+ caught now, 40 with these thresholds/);
+  await expect(change).toContainText('Nothing changes on this device until you press Save for this device.');
+
+  // Proposed, not applied: the checker still gives the verdict it gave before.
+  expect(await checkPhoto()).toBe(before);
+  await page.getByRole('link', { name: 'Calibrate' }).click();
+  await page.getByRole('button', { name: 'Recalibrate from feedback' }).click();
+  await expect(page.getByTestId('recalibration-change')).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Save for this device' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved for this device at' })).toContainText('The next check uses it.');
+  await expect(page.getByTestId('active-thresholds')).toContainText('fitted to feedback confirmed on this device (220 good, 40 damaged)');
+  // The sample scores 0.11 with the released model: far above every good item in this feedback.
+  expect(await checkPhoto()).toBe('Sideline');
+  expect(crashes).toEqual([]);
+});

@@ -48,7 +48,13 @@ describe('feedback records', () => {
     const good = Array.from({ length: 199 }, (_, i) => record({ id: `g${i}`, label: 'good', damageType: null, region: null, verdict: 'pass' }));
     const bad = Array.from({ length: 30 }, (_, i) => record({ id: `d${i}` }));
     expect(recalibrationReadiness([...good, ...bad]).ready).toBe(false);
-    expect(recalibrationReadiness([...good, ...bad]).message).toMatch(/199 good and 30 damaged.*at least 200 good and 30 damaged/);
+    expect(recalibrationReadiness([...good, ...bad]).message).toMatch(/199 good and 30 damaged.*at least 200 good and 30 damaged \(1 more good\)$/);
+    const retake = record({ id: 'r1', verdict: 'retake', label: 'good', damageType: null, region: null });
+    expect(recalibrationReadiness([retake, ...bad.slice(0, 3)])).toMatchObject({
+      ready: false,
+      retakes: 1,
+      message: '0 good and 3 damaged checks confirmed so far (1 on retakes not counted); recalibrating needs at least 200 good and 30 damaged (200 more good and 27 more damaged)',
+    });
     expect(recalibrationReadiness([...good, record({ id: 'g200', label: 'good', damageType: null, region: null }), ...bad]).ready).toBe(true);
   });
 });

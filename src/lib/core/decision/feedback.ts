@@ -77,6 +77,10 @@ export interface RecalibrationReadiness {
   ready: boolean;
   good: number;
   damaged: number;
+  /** Feedback on retakes: stored, but there was no verdict to learn from. */
+  retakes: number;
+  minGood: number;
+  minDamaged: number;
   message: string;
 }
 
@@ -85,13 +89,19 @@ export function recalibrationReadiness(records: readonly FeedbackRecord[], minGo
   const checks = feedbackToLabelledChecks(records);
   const damaged = checks.filter((c) => c.damaged).length;
   const good = checks.length - damaged;
+  const retakes = records.length - checks.length;
   const ready = good >= minGood && damaged >= minDamaged;
+  const missing = [good < minGood ? `${minGood - good} more good` : null, damaged < minDamaged ? `${minDamaged - damaged} more damaged` : null].filter(Boolean);
+  const retakeNote = retakes ? ` (${retakes} on retakes not counted)` : '';
   return {
     ready,
     good,
     damaged,
+    retakes,
+    minGood,
+    minDamaged,
     message: ready
-      ? `${good} good and ${damaged} damaged checks confirmed on this device: enough to recalibrate`
-      : `${good} good and ${damaged} damaged checks confirmed so far; recalibrating needs at least ${minGood} good and ${minDamaged} damaged`,
+      ? `${good} good and ${damaged} damaged checks confirmed on this device${retakeNote}: enough to recalibrate`
+      : `${good} good and ${damaged} damaged checks confirmed so far${retakeNote}; recalibrating needs at least ${minGood} good and ${minDamaged} damaged (${missing.join(' and ')})`,
   };
 }
