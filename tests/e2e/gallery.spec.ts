@@ -371,6 +371,7 @@ test.describe('gallery', () => {
         await expect(page.getByRole('heading', { name, level: 3 })).toBeVisible();
       }
       await page.getByRole('button', { name: /E2E Oat drink A/ }).click();
+      await expect(page.getByRole('heading', { name: 'E2E Oat drink A', level: 3 })).toBeVisible();
       await page.getByLabel('Add front photo').setInputFiles({ name: 'front.jpg', mimeType: 'image/jpeg', buffer: oatPhoto });
       await expect(page.getByRole('status', { name: 'Gallery status' })).toContainText('Added 1 front reference to E2E Oat drink A');
 
