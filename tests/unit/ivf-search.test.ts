@@ -6,11 +6,14 @@ import { InvertedFileIndex } from '../../src/lib/core/ivf-index.ts';
 import { seededRandom } from '../../src/lib/core/seeded-random.ts';
 import { VectorIndex, type ApproximateOptions } from '../../src/lib/core/vector-index.ts';
 
+// Recall is measured at the embedding's real dimension on 20k references; the bookkeeping tests
+// use a small 64-d gallery, since they rebuild their index many times.
+const recallGallery = new GalleryLikeVectors({ products: 2500, referencesPerProduct: 8, dim: 256, seed: 21 });
 const dim = 64;
-const gallery = new GalleryLikeVectors({ products: 1500, referencesPerProduct: 8, dim, seed: 21 });
+const gallery = new GalleryLikeVectors({ products: 400, referencesPerProduct: 8, dim, seed: 21 });
 
 function build(options: ApproximateOptions = {}, data = gallery): VectorIndex {
-  const index = new VectorIndex(dim, 'int8', data.size, { from: 0, ...options });
+  const index = new VectorIndex(data.dim, 'int8', data.size, { from: 0, ...options });
   for (const { vector, product } of data.references()) index.add(vector, product);
   return index;
 }
@@ -21,22 +24,25 @@ function queries(n: number, seed: number, data = gallery) {
 }
 
 describe('approximate search through an inverted file', () => {
-  const index = build();
-  const qs = queries(150, 5);
+  const index = build({}, recallGallery);
+  const qs = queries(150, 5, recallGallery);
 
-  it('agrees with exact search on the best product for at least 98 % of queries while scanning a sixteenth of the lists', () => {
+  it('agrees with exact search on the best product for at least 98 % of queries while scoring a fraction of the rows', () => {
     let top1 = 0;
     let top5 = 0;
+    let scanned = 0;
     for (const q of qs) {
       const exact = index.searchGroups(q, 5, undefined, { exact: true });
       const approx = index.searchGroups(q, 5);
+      scanned += index.lastRowsScanned;
       if (approx[0].group === exact[0].group) top1++;
       top5 += approx.filter((h) => exact.some((e) => e.group === h.group)).length / 5;
     }
     const plan = index.searchPlan;
     expect(plan.approximate).toBe(true);
     if (!plan.approximate) return;
-    expect(plan.nprobe * 8).toBeLessThanOrEqual(plan.lists);
+    expect(plan.nprobe).toBeLessThanOrEqual(Math.ceil(plan.lists / 8));
+    expect(scanned / qs.length).toBeLessThan(index.size / 4);
     expect(top1 / qs.length).toBeGreaterThanOrEqual(0.98);
     expect(top5 / qs.length).toBeGreaterThanOrEqual(0.9);
   });
@@ -55,14 +61,13 @@ describe('approximate search through an inverted file', () => {
   });
 
   it('misses neighbours when probing too few lists (the recall figure is not free)', () => {
-    const narrow = build({ nprobe: () => 1 });
     let top1 = 0;
-    for (const q of qs) if (narrow.searchGroups(q, 1)[0].group === index.searchGroups(q, 1, undefined, { exact: true })[0].group) top1++;
-    expect(top1 / qs.length).toBeLessThan(0.95);
+    for (const q of qs) if (index.searchGroups(q, 1, undefined, { nprobe: 1 })[0].group === index.searchGroups(q, 1, undefined, { exact: true })[0].group) top1++;
+    expect(top1 / qs.length).toBeLessThan(0.9);
   });
 
   it('keeps candidate-narrowed search exact', () => {
-    const candidates = Array.from({ length: 20 }, (_, i) => i * 70);
+    const candidates = Array.from({ length: 20 }, (_, i) => i * 120);
     for (const q of qs.slice(0, 20)) {
       expect(index.searchGroups(q, 5, candidates)).toEqual(index.searchGroups(q, 5, candidates, { exact: true }));
     }
@@ -70,30 +75,33 @@ describe('approximate search through an inverted file', () => {
 
   it('is deterministic: the same rows and seed give the same lists and answers', () => {
     const listsOf = (v: VectorIndex) => (v as unknown as { ivf: InvertedFileIndex }).ivf.listSizes();
+    const one = build();
     const again = build();
     again.prepareApproximate();
-    index.prepareApproximate();
-    for (const q of qs.slice(0, 20)) expect(again.searchGroups(q, 5)).toEqual(index.searchGroups(q, 5));
-    expect(listsOf(again)).toEqual(listsOf(index));
+    one.prepareApproximate();
+    const sample = queries(20, 5);
+    for (const q of sample) expect(again.searchGroups(q, 5)).toEqual(one.searchGroups(q, 5));
+    expect(listsOf(again)).toEqual(listsOf(one));
     const other = build({ seed: 2 });
     other.prepareApproximate();
-    expect(listsOf(other)).not.toEqual(listsOf(index));
+    expect(listsOf(other)).not.toEqual(listsOf(one));
   });
 
   it('stays exact below the size threshold and switches above it', () => {
-    const small = new VectorIndex(dim, 'int8', 16, { from: 5000 });
+    const q = queries(1, 5)[0];
+    const small = new VectorIndex(dim, 'int8', 16, { from: 2000 });
     let n = 0;
     for (const { vector, product } of gallery.references()) {
       small.add(vector, product);
-      if (++n === 4999) break;
+      if (++n === 1999) break;
     }
-    small.searchGroups(qs[0], 1);
+    small.searchGroups(q, 1);
     expect(small.searchPlan.approximate).toBe(false);
     for (const { vector, product } of gallery.references()) {
       small.add(vector, product);
       break;
     }
-    small.searchGroups(qs[0], 1);
+    small.searchGroups(q, 1);
     expect(small.searchPlan.approximate).toBe(true);
   });
 });
@@ -104,13 +112,13 @@ describe('a gallery that changes after the inverted file is built', () => {
     index.prepareApproximate();
     const ivfRows = () => (index as unknown as { ivf: InvertedFileIndex }).ivf;
     const random = seededRandom(9);
-    // Supersede every reference of 200 products and add new ones for them.
+    // Supersede every reference of 60 products and add new ones for them.
     const superseded = new Set<number>();
-    for (let p = 0; p < 200; p++) for (let r = 0; r < 8; r++) superseded.add(p * 8 + r);
+    for (let p = 0; p < 60; p++) for (let r = 0; r < 8; r++) superseded.add(p * 8 + r);
     for (const row of superseded) expect(index.remove(row)).toBe(true);
     expect(index.remove(0)).toBe(false);
     const added: number[] = [];
-    for (let p = 0; p < 200; p++) added.push(index.add(gallery.query(p, random), p));
+    for (let p = 0; p < 60; p++) added.push(index.add(gallery.query(p, random), p));
     expect(index.size).toBe(gallery.size - superseded.size + added.length);
     expect(ivfRows().size).toBe(index.size);
     expect(ivfRows().listSizes().reduce((a, s) => a + s, 0)).toBe(index.size);
@@ -136,12 +144,12 @@ describe('a gallery that changes after the inverted file is built', () => {
   });
 
   it('retrains once the index has grown fourfold since training', () => {
-    const small = new GalleryLikeVectors({ products: 100, referencesPerProduct: 8, dim, seed: 4 });
+    const small = new GalleryLikeVectors({ products: 50, referencesPerProduct: 8, dim, seed: 4 });
     const index = build({}, small);
     index.searchGroups(queries(1, 1, small)[0], 1);
     const first = index.searchPlan;
-    expect(first.approximate && first.trainedOn).toBe(800);
-    for (const { vector, product } of gallery.references()) if (index.add(vector, product) >= 3300) break;
+    expect(first.approximate && first.trainedOn).toBe(400);
+    for (const { vector, product } of gallery.references()) if (index.add(vector, product) >= 1700) break;
     index.searchGroups(queries(1, 1, small)[0], 1);
     const second = index.searchPlan;
     expect(second.approximate && second.trainedOn).toBe(index.size);

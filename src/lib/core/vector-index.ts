@@ -46,8 +46,12 @@ export interface SearchOptions {
 
 /** 2√n lists: finer cells find neighbours in a smaller share of the rows; more cost training and filing time. */
 export const listsFor = (rows: number): number => Math.max(1, Math.round(2 * Math.sqrt(rows)));
-/** A sixteenth of the lists: recall@1 against exact ≥ 0.99 on gallery-like vectors (bench/vector-search.ts). */
-export const probesFor = (lists: number): number => Math.max(1, Math.ceil(lists / 16));
+/**
+ * An eighth of the lists: recall@1 against exact ≥ 0.99 from 50k references on gallery-like
+ * vectors (bench/vector-search.ts), and 0.99 on the real grocery-dev embeddings (vector-search-real.ts).
+ * A sixteenth gave 0.95–0.97 on both.
+ */
+export const probesFor = (lists: number): number => Math.max(1, Math.ceil(lists / 8));
 
 /** Rows sampled to train the quantiser: enough per list for k-means, few enough that training costs less than filing. */
 export const trainingRowsFor = (lists: number): number => 24 * lists;
