@@ -351,6 +351,12 @@ test.describe('gallery', () => {
       // One source of truth: the mismatch is the verdict's, not a second opinion beside it.
       await expect(verdictRegion(page)).toHaveText(/^Sideline/);
       await expect(verdictRegion(page)).toContainText('label does not match barcode');
+
+      // The photo was read for its barcode in the worker; Diagnostics shows what that cost.
+      await page.getByRole('link', { name: 'Diagnostics' }).click();
+      const row = page.getByRole('row', { name: /relabelled\.jpg/ });
+      await expect(row.getByRole('cell').nth(2)).toHaveText(/^\d+ ms$/);
+      console.log(`barcode read in the worker: ${await row.getByRole('cell').nth(2).textContent()} (decode ${await row.getByRole('cell').nth(1).textContent()}, check ${await row.getByRole('cell').nth(6).textContent()})`);
     });
 
     test('a wedge-scanned barcode of another product goes into the verdict: Sideline, label does not match barcode', async ({ page }) => {

@@ -60,14 +60,14 @@ export class CheckState {
       this.#fail(outcome.error);
       return;
     }
-    const { result, preview, decodeMs } = outcome.value;
+    const { result, preview, decodeMs, barcodeMs } = outcome.value;
     // A retake is the same item again, so its scan still applies.
     if (result.verdict !== 'retake' && this.scannedBarcode === barcode) this.scannedBarcode = null;
     this.#showPreview(preview);
     this.result = result;
     this.retakeReason = null;
     this.phase = 'done';
-    this.engine.record(frame.label, decodeMs, result.timings);
+    this.engine.record(frame.label, decodeMs, result.timings, barcodeMs);
   }
 
   cancel(): void {

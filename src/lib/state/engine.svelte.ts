@@ -11,6 +11,8 @@ export interface TimingRecord {
   at: number;
   label: string;
   decodeMs: number;
+  /** Reading the photo for a barcode in the worker; null when it was not read. */
+  barcodeMs: number | null;
   timings: CheckTimings;
 }
 
@@ -66,7 +68,7 @@ export class EngineState {
     return outcome.ok ? null : outcome.error.message;
   }
 
-  record(label: string, decodeMs: number, timings: CheckTimings): void {
-    this.timings = [{ at: Date.now(), label, decodeMs, timings }, ...this.timings].slice(0, TIMINGS_KEPT);
+  record(label: string, decodeMs: number, timings: CheckTimings, barcodeMs: number | null = null): void {
+    this.timings = [{ at: Date.now(), label, decodeMs, barcodeMs, timings }, ...this.timings].slice(0, TIMINGS_KEPT);
   }
 }

@@ -90,6 +90,7 @@ export class GalleryState {
   #db: GalleryDatabase | null = null;
   #urls: string[] = [];
   #engine: GalleryEngine | null = null;
+  #reembedAgain = false;
   #opening: Promise<void> | null = null;
   /** One object URL per product shown on the Check screen, dropped when the gallery changes. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache nothing renders from.
@@ -150,12 +151,20 @@ export class GalleryState {
   async reembed(): Promise<void> {
     const engine = this.#engine;
     const model = engine?.embeddingModel();
-    if (!engine || !model || !this.#db || this.reembedding) return;
+    if (!engine || !model || !this.#db) return;
+    if (this.reembedding) {
+      // References that arrived after the running pass counted its work get a pass of their own.
+      this.#reembedAgain = true;
+      return;
+    }
     this.reembedding = { done: 0, total: 0 };
     try {
-      const done = await reembedAll(this.#db, model, (img) => engine.embed(new Blob([img.bytes as Uint8Array<ArrayBuffer>], { type: img.mime })), (p) => (this.reembedding = p));
-      // Nothing new to search: the checker already holds this gallery.
-      if (done.total > 0) await this.#publishSearchSet();
+      do {
+        this.#reembedAgain = false;
+        const done = await reembedAll(this.#db, model, (img) => engine.embed(new Blob([img.bytes as Uint8Array<ArrayBuffer>], { type: img.mime })), (p) => (this.reembedding = p));
+        // Nothing new to search: the checker already holds this gallery.
+        if (done.total > 0) await this.#publishSearchSet();
+      } while (this.#reembedAgain);
     } catch (e) {
       this.problem = `Re-embedding stopped: ${(e as Error).message}`;
     } finally {

@@ -160,7 +160,10 @@ export class InferenceEngine implements InferenceWorkerApi {
     const { image, preview, ...sizes } = decoded.value;
     if (signal.aborted) return closeAnd(preview, CANCELLED);
     try {
-      const barcode = request.barcode ?? (await this.#barcodeInPhoto(preview));
+      const barcodeStarted = performance.now();
+      const read = request.barcode === undefined ? await this.#barcodeInPhoto(preview) : undefined;
+      const barcodeMs = read === undefined ? null : performance.now() - barcodeStarted;
+      const barcode = request.barcode ?? read ?? undefined;
       if (signal.aborted) return closeAnd(preview, CANCELLED);
       const result = await pipeline.inspect(image, {
         product: request.product,
@@ -171,7 +174,7 @@ export class InferenceEngine implements InferenceWorkerApi {
         galleryPreparing: request.galleryPreparing ?? false,
       });
       if (signal.aborted) return closeAnd(preview, CANCELLED);
-      return Comlink.transfer({ ok: true, value: { result, preview, ...sizes } }, [preview]);
+      return Comlink.transfer({ ok: true, value: { result, preview, ...sizes, barcodeMs } }, [preview]);
     } catch (error) {
       if (signal.aborted) return closeAnd(preview, CANCELLED);
       return closeAnd(preview, failure('inference-failed', 'The check failed on this photo. Try again.', String(error)));
@@ -182,9 +185,12 @@ export class InferenceEngine implements InferenceWorkerApi {
     this.#running.get(id)?.abort();
   }
 
-  /** Only worth the decoding time when a barcode could name a product of the gallery. */
-  async #barcodeInPhoto(photo: ImageBitmap): Promise<string | null> {
-    if (!this.deps.readBarcode || !this.#gallery?.products.some((p) => p.barcodes?.length)) return null;
+  /**
+   * Only worth the decoding time when a barcode could name a product of the gallery; undefined
+   * when it was not even tried.
+   */
+  async #barcodeInPhoto(photo: ImageBitmap): Promise<string | null | undefined> {
+    if (!this.deps.readBarcode || !this.#gallery?.products.some((p) => p.barcodes?.length)) return undefined;
     // A photo that cannot be read for barcodes is simply one without a readable barcode.
     return this.deps.readBarcode(photo).catch(() => null);
   }

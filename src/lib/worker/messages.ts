@@ -89,6 +89,8 @@ export interface CheckReply {
   sourceSize: { width: number; height: number };
   analysedSize: { width: number; height: number };
   decodeMs: number;
+  /** Reading the photo for a barcode; null when it was not read (a scanned code, or no barcodes in the gallery). */
+  barcodeMs: number | null;
 }
 
 export interface ReferencesInstalled {
