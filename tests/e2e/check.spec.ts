@@ -88,5 +88,6 @@ test.describe('on a first run', () => {
     await page.getByRole('link', { name: 'Diagnostics' }).click();
     await expect(page.getByTestId('gallery-references')).toHaveText('48 references, 8 products');
     await expect(page.getByTestId('gallery-handover')).toHaveText(/^\d+\.\d MB \(int8\) in \d+ ms$/);
+    console.log(`demo gallery handed to the checker: ${await page.getByTestId('gallery-handover').textContent()}`);
   });
 });
