@@ -3,13 +3,13 @@
 //   identification top-1/top-5: val photos vs (a) all train photos as gallery, (b) catalogue
 //   ("iconic") images only, (c) the train gallery narrowed to 20 candidate products;
 //   unseen products: classes the embedding never trained on, enrolled with 5 photos each;
-//   anomaly ROC-AUC on synthetic spills (a liquid stain drawn next to and over the item) and
-//   broken sets (a 2×2 multipack with one unit missing) against each product's references.
+//   anomaly ROC-AUC on synthetic spills (a liquid stain drawn next to and over the item), tears,
+//   and broken sets (a 2×2 multipack with one unit missing) against each product's references;
+//   false alarms on printed look-alike artwork (bench/synthetic-anomalies.ts).
 // usage: npx tsx bench/gallery-eval.ts [path/to/grocery-dev] [--out bench/gallery-eval.json]
 //        [--held-out Class,Class,…]   (default: the model manifest's metrics.heldOutClasses)
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import sharp from 'sharp';
 import { decodeImage } from '../src/cli/decode-image.ts';
 import { EmbeddingCache } from '../src/cli/embedding-cache.ts';
 import { loadInspector } from '../src/cli/load-inspector.ts';
@@ -23,6 +23,7 @@ import { seededRandom as rng } from '../src/lib/core/seeded-random.ts';
 import { productId, referenceId, type ProductId } from '../src/lib/core/types.ts';
 import type { ImageEmbedding } from '../src/lib/pipeline/api.ts';
 import type { Inspector } from '../src/lib/pipeline/inspector.ts';
+import { multipack, printedDecoyFor, spillLayer, withPrint, withSpill, withTear } from './synthetic-anomalies.ts';
 
 const args = process.argv.slice(2);
 const outIndex = args.indexOf('--out');
@@ -32,6 +33,7 @@ const heldOutArg = heldOutIndex >= 0 ? args.splice(heldOutIndex, 2)[1].split(','
 const data = resolve(args[0] ?? '../shared/data/grocery-dev');
 const ENROL_UNSEEN = 5;
 const CANDIDATES = 20;
+const DECOY_REFERENCES = 8;
 
 interface Item {
   path: string;
@@ -167,58 +169,43 @@ function compareProductScoring(refs: Item[], refVec: ImageEmbedding[], queries: 
   return out;
 }
 
-/** A liquid stain: an irregular translucent blob with a glossy rim, partly beside the item. */
-function spillSvg(width: number, height: number, random: () => number): string {
-  const cx = width * (0.15 + 0.7 * random());
-  const cy = height * (0.55 + 0.35 * random());
-  const r = Math.min(width, height) * (0.18 + 0.12 * random());
-  const points = Array.from({ length: 14 }, (_, k) => {
-    const a = (k / 14) * 2 * Math.PI;
-    const rr = r * (0.6 + 0.7 * random());
-    return `${(cx + rr * Math.cos(a)).toFixed(1)},${(cy + rr * 0.6 * Math.sin(a)).toFixed(1)}`;
-  });
-  const colours = ['#f4f1e6', '#e9a23b', '#c8552a', '#7a4a21', '#f0d35a'];
-  const fill = colours[Math.floor(random() * colours.length)];
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
-    <polygon points="${points.join(' ')}" fill="${fill}" fill-opacity="0.78" stroke="#ffffff" stroke-opacity="0.55" stroke-width="3" stroke-linejoin="round"/>
-    <ellipse cx="${cx - r * 0.2}" cy="${cy - r * 0.15}" rx="${r * 0.25}" ry="${r * 0.08}" fill="#ffffff" fill-opacity="0.45"/>
-  </svg>`;
+interface Scored {
+  product: ProductId;
+  emb: ImageEmbedding;
+  damaged: boolean;
 }
 
-async function withSpill(path: string, random: () => number): Promise<Uint8Array> {
-  const meta = await sharp(path).metadata();
-  const svg = Buffer.from(spillSvg(meta.width!, meta.height!, random));
-  return new Uint8Array(await sharp(path).composite([{ input: svg }]).jpeg({ quality: 90 }).toBuffer());
-}
-
-/** A 2×2 multipack of one photo; `missing` blanks one unit with shelf grey. */
-async function multipack(path: string, missing: number | null): Promise<Uint8Array> {
-  const tile = await sharp(path).resize(160, 200, { fit: 'cover' }).toBuffer();
-  const grey = await sharp({ create: { width: 160, height: 200, channels: 3, background: { r: 128, g: 126, b: 120 } } }).png().toBuffer();
-  const composites = [0, 1, 2, 3].map((k) => ({ input: k === missing ? grey : tile, left: (k % 2) * 160, top: Math.floor(k / 2) * 200 }));
-  return new Uint8Array(await sharp({ create: { width: 320, height: 400, channels: 3, background: { r: 128, g: 126, b: 120 } } }).composite(composites).jpeg({ quality: 90 }).toBuffer());
+/** Item scores of the pipeline's comparison (core/patch-anomaly.ts), with the raw distances. */
+function scoreAll(inspector: Inspector, g: GalleryIndex, scored: Scored[]) {
+  const grid = inspector.embeddingModel.embedding!.patchGrid;
+  return scored.map((s) => ({ r: scorePatches({ features: s.emb.patches, valid: s.emb.imageCells }, grid, g.memoryFor(s.product)!), damaged: s.damaged }));
 }
 
 /**
- * ROC-AUC of the item score the pipeline uses (worst patch, normalised), and — on the same
- * distances — of two other ways to pool patches into an item score, to show what pooling buys.
+ * ROC-AUC of the item score the pipeline uses, and, on the same distances, of two plain
+ * poolings of the patch distances (worst patch; mean of the worst 5 %) to show what the
+ * pipeline's normalisation and pooling buy.
  */
-function anomalyAuc(inspector: Inspector, g: GalleryIndex, scored: { product: ProductId; emb: ImageEmbedding; damaged: boolean }[]) {
-  const grid = inspector.embeddingModel.embedding!.patchGrid;
-  const results = scored.map((s) => ({ r: scorePatches({ features: s.emb.patches, valid: s.emb.imageCells }, grid, g.memoryFor(s.product)!), damaged: s.damaged }));
+function anomalyAuc(inspector: Inspector, g: GalleryIndex, scored: Scored[]) {
+  const results = scoreAll(inspector, g, scored);
   const pooled = (pool: (d: number[]) => number) =>
     rocAuc(operatingPoints(results.map(({ r, damaged }) => ({ score: pool([...r.distances].filter((d) => !Number.isNaN(d)).sort((a, b) => b - a)), damaged }))));
   return {
     good: results.filter((i) => !i.damaged).length,
     damaged: results.filter((i) => i.damaged).length,
     rocAuc: rocAuc(operatingPoints(results.map(({ r, damaged }) => ({ score: r.score, damaged })))),
+    rocAucWorstPatch: pooled((d) => d[0]),
     rocAucMeanWorst5pct: pooled((d) => {
       const k = Math.max(1, Math.round(d.length * 0.05));
       return d.slice(0, k).reduce((a, x) => a + x, 0) / k;
     }),
-    rocAucMeanAll: pooled((d) => d.reduce((a, x) => a + x, 0) / d.length),
   };
 }
+
+const quantileOf = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+};
 
 async function main() {
   const inspector = await loadInspector(log);
@@ -271,14 +258,60 @@ async function main() {
     results.seenClassesOnly = topK(trainGallery, seenQueries, seenQueries.map((q) => valVec[val.indexOf(q)]));
   }
 
-  // Anomaly: spills on val photos vs the product's train references.
+  // Anomaly: spills and tears on val photos vs the product's train references.
   const spillRandom = rng(11);
-  const spillScored: { product: ProductId; emb: ImageEmbedding; damaged: boolean }[] = [];
+  const tearRandom = rng(17);
+  const spillScored: Scored[] = [];
+  const tearScored: Scored[] = [];
   for (const [i, q] of val.entries()) {
     spillScored.push({ product: q.product, emb: valVec[i], damaged: false });
     spillScored.push({ product: q.product, emb: await embedBytes(inspector, await withSpill(q.path, spillRandom), `${q.path}+spill`), damaged: true });
+    tearScored.push({ product: q.product, emb: valVec[i], damaged: false });
+    tearScored.push({ product: q.product, emb: await embedBytes(inspector, await withTear(q.path, tearRandom), `${q.path}+tear`), damaged: true });
   }
   results.spillAnomaly = anomalyAuc(inspector, trainGallery, spillScored);
+  results.tearAnomaly = anomalyAuc(inspector, trainGallery, tearScored);
+
+  // Printed look-alikes. Each product gets its own artwork (a splash and a "crack" in its own
+  // colours). (1) The artwork is part of the packaging, so its references carry it too: the
+  // comparison must not flag it, and must still catch a spill on such a package. (2) The
+  // artwork is on the query only (the print changed since the references were taken): the
+  // references cannot vouch for it, reported to show what that costs. False alarms are
+  // counted at the threshold passing 95 % of plain pristine val photos against as many plain
+  // references (DECOY_REFERENCES per product: the number of references moves the scores).
+  const plainRefs = classesOf('val').flatMap((cls) => listClass('train', cls).slice(0, DECOY_REFERENCES));
+  const plainGallery = galleryOf(inspector, plainRefs, plainRefs.map((it) => trainVec[train.findIndex((t) => t.path === it.path)]));
+  const pristineScores = scoreAll(inspector, plainGallery, val.map((q, i) => ({ product: q.product, emb: valVec[i], damaged: false }))).map(({ r }) => r.score);
+  const threshold = quantileOf(pristineScores, 0.95);
+  const decoyRandom = rng(19);
+  const printRefs: Item[] = [];
+  const printRefVec: ImageEmbedding[] = [];
+  const printScored: Scored[] = [];
+  const printOnQuery: Scored[] = [];
+  for (const cls of classesOf('val')) {
+    const refs = listClass('train', cls).slice(0, DECOY_REFERENCES);
+    const decoy = await printedDecoyFor(refs[0].path, decoyRandom);
+    for (const it of refs) {
+      printRefs.push(it);
+      printRefVec.push(await embedBytes(inspector, await withPrint(it.path, decoy), `${it.path}+print`));
+    }
+    for (const q of val.filter((v) => v.product === cls)) {
+      const printed = await embedBytes(inspector, await withPrint(q.path, decoy), `${q.path}+print`);
+      printScored.push({ product: q.product, emb: printed, damaged: false });
+      printScored.push({ product: q.product, emb: await embedBytes(inspector, await withPrint(q.path, decoy, spillLayer(decoyRandom)), `${q.path}+print+spill`), damaged: true });
+      printOnQuery.push({ product: q.product, emb: printed, damaged: false });
+    }
+  }
+  const printGallery = galleryOf(inspector, printRefs, printRefVec);
+  const falseAlarms = (scores: number[]) => scores.filter((x) => x > threshold).length / scores.length;
+  results.printedDecoys = {
+    thresholdAt5pctPristine: threshold,
+    printInReferences: {
+      falseAlarmRate: falseAlarms(scoreAll(inspector, printGallery, printScored.filter((x) => !x.damaged)).map(({ r }) => r.score)),
+      spillOnPrintedPackage: anomalyAuc(inspector, printGallery, printScored),
+    },
+    printOnlyOnQuery: { falseAlarmRate: falseAlarms(scoreAll(inspector, plainGallery, printOnQuery).map(({ r }) => r.score)) },
+  };
 
   // Broken sets: references are 2×2 multipacks of 5 train photos per product; queries are val
   // photos as full multipacks (good) and with one unit missing (damaged).
@@ -292,7 +325,7 @@ async function main() {
   }
   const setGallery = galleryOf(inspector, setRefs, setVec);
   const setRandom = rng(13);
-  const setScored: { product: ProductId; emb: ImageEmbedding; damaged: boolean }[] = [];
+  const setScored: Scored[] = [];
   for (const q of val) {
     setScored.push({ product: q.product, emb: await embedBytes(inspector, await multipack(q.path, null), `${q.path} ×4`), damaged: false });
     setScored.push({ product: q.product, emb: await embedBytes(inspector, await multipack(q.path, Math.floor(setRandom() * 4)), `${q.path} ×3`), damaged: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPatchMemory, greedyCoreset, normalisedAnomaly, scorePatches } from '../../src/lib/core/patch-anomaly.ts';
+import { buildPatchMemory, greedyCoreset, normalisedAnomaly, scorePatches, worstBlob } from '../../src/lib/core/patch-anomaly.ts';
 import { seededRandom as rng } from '../../src/lib/core/seeded-random.ts';
 
 // A stand-in for a CNN's patch features: each 8×8 cell of a grey image is described by a fixed
@@ -103,6 +103,28 @@ describe('patch anomaly', () => {
     const single = buildPatchMemory([references[0]], [G, G], DIM);
     expect(scorePatches({ features: features(pristine(70)) }, [G, G], single).score).toBeLessThan(0.5);
     expect(scorePatches({ features: features(damaged(70, 1, 4)) }, [G, G], single).score).toBeGreaterThan(0.9);
+  });
+});
+
+describe('worstBlob', () => {
+  it('prefers a patch of high distances to one higher lone cell', () => {
+    const map = new Float32Array(36).fill(0.5);
+    map[0] = 2; // a lone glint in a corner
+    for (const c of [15, 16, 21, 22]) map[c] = 1; // a 2×2 stain
+    // Best 3×3 window holds the whole stain: (4 × 1 + 5 × 0.5) / 9.
+    expect(worstBlob(map, [6, 6])).toBeCloseTo((4 + 2.5) / 9, 6);
+    // The single worst cell would have picked the glint.
+    expect(worstBlob(map, [6, 6], 1)).toBe(2);
+  });
+
+  it('skips windows that are mostly padding, and falls back to the worst cell when none is left', () => {
+    const map = new Float32Array(16).fill(NaN);
+    map[0] = 3; // one measured cell in a corner: no 3×3 window is half measured
+    map[15] = 1;
+    expect(worstBlob(map, [4, 4])).toBe(3);
+    const half = Float32Array.from({ length: 16 }, (_, c) => (c % 4 < 2 ? 1 : NaN));
+    // Windows over columns 0–2 hold 6 measured cells of 9: they count, padding does not dilute them.
+    expect(worstBlob(half, [4, 4])).toBe(1);
   });
 });
 
