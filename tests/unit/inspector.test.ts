@@ -8,6 +8,7 @@ import type { ModelManifest } from '../../src/lib/core/model-manifest.ts';
 import { productId } from '../../src/lib/core/types.ts';
 import { BARCODE_MARGIN } from '../../src/lib/core/barcode-match.ts';
 import { decide } from '../../src/lib/core/decision/decide.ts';
+import { DEFAULT_UNIT_COUNT_OPTIONS } from '../../src/lib/core/unit-count.ts';
 import { configureOrt } from '../../src/lib/inference/index.ts';
 import { Inspector, UnknownProductError } from '../../src/lib/pipeline/inspector.ts';
 
@@ -36,6 +37,18 @@ function productImage(kind: number, variant: number, width = 96, height = 96): R
     data.set([r + n, g + n, b + n, 255], (y * width + x) * 4);
   }
   return { width, height, data };
+}
+
+/** A 2×2 pack of one product's units; `empty` slots show a flat grey tray. */
+function multipack(kind: number, variant: number, empty: number[]): RgbaImage {
+  const unit = productImage(kind, variant, 48, 48);
+  const out = new Uint8ClampedArray(96 * 96 * 4);
+  for (let y = 0; y < 96; y++) for (let x = 0; x < 96; x++) {
+    const slot = (y >= 48 ? 2 : 0) + (x >= 48 ? 1 : 0);
+    const px = empty.includes(slot) ? [128, 126, 120, 255] : unit.data.subarray(((y % 48) * 48 + (x % 48)) * 4, ((y % 48) * 48 + (x % 48)) * 4 + 4);
+    out.set(px, (y * 96 + x) * 4);
+  }
+  return { width: 96, height: 96, data: out };
 }
 
 configureOrt({ numThreads: 1 });
@@ -154,6 +167,29 @@ describe('Inspector on the fixture model', async () => {
     expect(r.product).toBe(runnerUp);
     expect(r.barcode?.mismatch).toBe(false);
     expect(r.reasons.some((t) => t.startsWith(`compared with Twin ${twins.indexOf(runnerUp)}, as the barcode says`))).toBe(true);
+  });
+
+  it('counts the units of a multipack against its references and says how many are missing', async () => {
+    // The fixture's random-weight features barely vary within a unit, so the released model's
+    // thresholds would never count here; these fit the fixture, the plumbing is what is tested.
+    const unitCount = { ...DEFAULT_UNIT_COUNT_OPTIONS, emptyBelow: 0.6, minRepeat: -1 };
+    const counting = await Inspector.create({ manifest, readFile, providers: ['wasm'], unitCount });
+    const packs = counting.createGallery();
+    const fourPack = productId('four-pack');
+    packs.addProduct({ id: fourPack, units: 4 });
+    for (const variant of [0, 1, 2]) {
+      const e = await counting.embed(multipack(0, variant, []));
+      packs.addReference({ id: `pack-${variant}` as never, product: fourPack, ...e }, e.model);
+    }
+    const complete = await counting.inspect(multipack(0, 9, []), { gallery: packs, product: fourPack });
+    expect(complete.units).toEqual({ expected: 4, counted: 4 });
+    const broken = await counting.inspect(multipack(0, 9, [3]), { gallery: packs, product: fourPack });
+    expect(broken.units).toEqual({ expected: 4, counted: 3 });
+    expect(broken.verdict).toBe('sideline');
+    expect(broken.reasons[0]).toBe('1 of 4 units missing');
+    // A product without units (a single item) is not counted.
+    expect((await counting.inspect(productImage(0, 9), { gallery })).units).toBeNull();
+    await counting.dispose();
   });
 
   it('says the gallery is being prepared when the app says so', async () => {

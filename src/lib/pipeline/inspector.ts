@@ -1,6 +1,6 @@
 // The pipeline behind every check, in the app's worker and in the CLI alike:
 // quality → preprocess → models → identify → compare with references → decide.
-import type { CheckResult, ProductMatch, ScoreMap } from '../core/check-result.ts';
+import type { CheckResult, ProductMatch, ScoreMap, UnitCount } from '../core/check-result.ts';
 import { productsWithBarcode, resolveBarcode, type BarcodeResolution } from '../core/barcode-crosscheck.ts';
 import { GalleryIndex, type GalleryProduct } from '../core/gallery-index.ts';
 import type { RgbaImage } from '../core/image.ts';
@@ -11,6 +11,8 @@ import { imageCells, preprocess, type ModelInput } from '../core/preprocess.ts';
 import { decide, DEFAULT_DECISION_CONFIG, type DecisionConfig } from '../core/decision/decide.ts';
 import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, type QualityThresholds } from '../core/quality.ts';
 import { DAMAGE_TYPES, millis, probability, referenceId, type DamageType, type DamageTypeScores, type ProductId } from '../core/types.ts';
+import { countUnits, DEFAULT_UNIT_COUNT_OPTIONS, unitLayout, type UnitCountOptions, type UnitEstimate } from '../core/unit-count.ts';
+import type { Layout } from '../core/unit-slots.ts';
 import type { VectorPrecision } from '../core/vector-index.ts';
 import { AbortedError, ModelError, ModelHost, type TensorData } from '../inference/index.ts';
 import type { IdentifyResult, ImageEmbedding, InspectOptions, ModelStatus, Pipeline, PipelineOptions, ReferenceEmbedding } from './api.ts';
@@ -19,6 +21,8 @@ export interface InspectorOptions extends PipelineOptions {
   quality?: QualityThresholds;
   /** Storage of the default gallery's vectors (int8 = 4× smaller, see core/vector-index.ts). */
   galleryPrecision?: VectorPrecision;
+  /** Multipack unit counting (see core/unit-count.ts); thresholds belong to an embedding model. */
+  unitCount?: UnitCountOptions;
 }
 
 /** The picture's ranking plus the scores of the barcode's products that rank below it. */
@@ -37,6 +41,8 @@ export class UnknownProductError extends Error {
 
 const now = () => performance.now();
 
+const layoutCache = new WeakMap<GalleryIndex, Map<ProductId, Layout | null>>();
+
 function checkAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new AbortedError();
 }
@@ -46,6 +52,7 @@ export class Inspector implements Pipeline {
   private decision: DecisionConfig;
   private readonly qualityThresholds: QualityThresholds;
   private readonly galleryPrecision: VectorPrecision;
+  private readonly unitCountOptions: UnitCountOptions;
   private defaultGallery: GalleryIndex | null = null;
 
   private constructor(options: InspectorOptions) {
@@ -53,6 +60,7 @@ export class Inspector implements Pipeline {
     this.decision = options.decision ?? DEFAULT_DECISION_CONFIG;
     this.qualityThresholds = options.quality ?? DEFAULT_QUALITY_THRESHOLDS;
     this.galleryPrecision = options.galleryPrecision ?? 'float32';
+    this.unitCountOptions = options.unitCount ?? DEFAULT_UNIT_COUNT_OPTIONS;
   }
 
   /** Loads the manifest's default damage and embedding models (verified, warmed up). */
@@ -177,6 +185,7 @@ export class Inspector implements Pipeline {
     let anomaly: number | null = null;
     let anomalyMap: ScoreMap | null = null;
     let barcode: BarcodeResolution | null = null;
+    let units: UnitCount | null = null;
     if (needEmbedding && gallery) {
       const emb = this.readEmbedding(embeddingModel.entry, embedOut ?? damageOut, embedInput);
       const ranked = gallery.identify(emb.embedding, { top: options.top ?? 5, candidates: options.candidates, patches: emb.patches, imageCells: emb.imageCells });
@@ -190,6 +199,8 @@ export class Inspector implements Pipeline {
         const result = scorePatches({ features: emb.patches, valid: emb.imageCells }, spec!.patchGrid, memory);
         anomaly = result.score;
         anomalyMap = result.map;
+        const count = this.countUnits(gallery, product!, emb, spec!.patchGrid);
+        if (count) units = { expected: count.expected, counted: count.counted };
       }
     } else if (options.barcode) {
       // No references to recognise the picture by: the barcode alone names the product.
@@ -204,6 +215,7 @@ export class Inspector implements Pipeline {
     const decision = decide({
       quality, damage, types, topType, anomaly, heatmap, anomalyMap, identification, category,
       barcodeMismatch: barcode?.check.mismatch ?? false,
+      units,
       galleryPreparing: options.galleryPreparing ?? false,
     }, this.decision);
     const notes = decision.verdict === 'retake' || !barcode?.note ? [] : [barcode.note];
@@ -222,6 +234,7 @@ export class Inspector implements Pipeline {
       reasons: [...decision.reasons, ...notes],
       severity: decision.severity,
       barcode: barcode?.check ?? null,
+      units,
       timings: {
         preprocess: millis(tPre - t0),
         inference: millis(tInfer - tPre),
@@ -235,6 +248,19 @@ export class Inspector implements Pipeline {
   async dispose(): Promise<void> {
     this.defaultGallery = null;
     await this.host.releaseAll();
+  }
+
+  /** Units of a multipack counted against its references; null for single items or no safe count. */
+  private countUnits(gallery: GalleryIndex, product: ProductId, emb: ImageEmbedding, grid: [number, number]): UnitEstimate | null {
+    const expected = gallery.product(product)?.units ?? 1;
+    if (expected < 2) return null;
+    const references = gallery.referencesOf(product).map((r) => ({ features: r.patches, valid: r.imageCells }));
+    // The grid of units depends only on the references: found once per product and gallery.
+    let layouts = layoutCache.get(gallery);
+    if (!layouts) layoutCache.set(gallery, (layouts = new Map()));
+    if (!layouts.has(product)) layouts.set(product, unitLayout(references, grid, expected, this.unitCountOptions));
+    const query = { features: emb.patches, valid: emb.imageCells };
+    return countUnits({ query, references, grid, units: expected, layout: layouts.get(product) }, this.unitCountOptions);
   }
 
   private output(entry: ModelEntry, out: Record<string, TensorData>, name: string | undefined, what: string): TensorData {
