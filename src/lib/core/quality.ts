@@ -45,16 +45,26 @@ export const DEFAULT_QUALITY_THRESHOLDS: QualityThresholds = {
   minContrast: 6,
 };
 
-/** Luma (BT.601) of the image downscaled to at most `maxSide`, row-major. */
-export function analysisLuma(image: RgbaImage, maxSide = ANALYSIS_SIDE): { width: number; height: number; luma: Float32Array } {
+/**
+ * Luma (BT.601) of the image downscaled to at most `maxSide`, row-major, and the downscaled
+ * image itself (what the framing check reads, so a 12 MP frame is only averaged down once).
+ */
+export function analysisLuma(image: RgbaImage, maxSide = ANALYSIS_SIDE): { width: number; height: number; luma: Float32Array; small: RgbaImage } {
   const scale = Math.min(1, maxSide / Math.max(image.width, image.height));
   const width = Math.max(1, Math.round(image.width * scale));
   const height = Math.max(1, Math.round(image.height * scale));
   const rgb = resampleRgb(image.data, image.width, { x: 0, y: 0, width: image.width, height: image.height }, width, height);
   const n = width * height;
   const luma = new Float32Array(n);
-  for (let i = 0; i < n; i++) luma[i] = 0.299 * rgb.data[i] + 0.587 * rgb.data[n + i] + 0.114 * rgb.data[2 * n + i];
-  return { width, height, luma };
+  const data = new Uint8ClampedArray(n * 4);
+  for (let i = 0; i < n; i++) {
+    luma[i] = 0.299 * rgb.data[i] + 0.587 * rgb.data[n + i] + 0.114 * rgb.data[2 * n + i];
+    data[i * 4] = rgb.data[i];
+    data[i * 4 + 1] = rgb.data[n + i];
+    data[i * 4 + 2] = rgb.data[2 * n + i];
+    data[i * 4 + 3] = 255;
+  }
+  return { width, height, luma, small: { width, height, data } };
 }
 
 /** Variance of the 4-neighbour Laplacian over interior pixels; 0 for images under 3×3. */
@@ -79,7 +89,7 @@ export function assessQuality(image: RgbaImage, t: QualityThresholds = DEFAULT_Q
   if (Math.min(image.width, image.height) < t.minSide) {
     problems.push(`image too small (${image.width}×${image.height} px; need at least ${t.minSide} px on each side)`);
   }
-  const { width, height, luma } = analysisLuma(image);
+  const { width, height, luma, small } = analysisLuma(image);
   let sum = 0, sumSq = 0, dark = 0, bright = 0;
   for (let i = 0; i < luma.length; i++) {
     const v = luma[i];
@@ -105,6 +115,6 @@ export function assessQuality(image: RgbaImage, t: QualityThresholds = DEFAULT_Q
   }
   // Framing is judged only on a frame that is otherwise fine: in a dark or blurred frame the
   // item cannot be told from the background, and one reason at a time is what gets acted on.
-  if (problems.length === 0) problems.push(...framingProblems(assessFraming(image, t.framing)));
+  if (problems.length === 0) problems.push(...framingProblems(assessFraming(small, t.framing)));
   return { ok: problems.length === 0, problems, sharpness, meanLuma };
 }
