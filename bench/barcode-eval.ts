@@ -1,7 +1,8 @@
 // How far the barcode's product may trail the picture's best match before the pipeline calls
 // the item relabelled ("label does not match barcode", a sideline). Too small a margin sidelines
 // good items whose picture was simply misidentified; too large a margin misses relabelled items.
-// Measured on the dev photos through the real model and the pipeline's own resolveBarcode:
+// Measured on the dev photos through the real model, the pipeline's identification (re-ranked by
+// patches, as Inspector.inspect calls it) and its own resolveBarcode:
 //   good:       each val photo with the barcode of its own product → a mismatch here is a false sideline;
 //   relabelled: each val photo with the barcode of every other product → a mismatch here is caught.
 // usage: npx tsx bench/barcode-eval.ts [path/to/grocery-dev] [--out bench/barcode-eval.json]
@@ -21,7 +22,7 @@ const args = process.argv.slice(2);
 const outIndex = args.indexOf('--out');
 const outFile = outIndex >= 0 ? args.splice(outIndex, 2)[1] : 'bench/barcode-eval.json';
 const data = resolve(args[0] ?? '../shared/data/grocery-dev');
-const MARGINS = [0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3];
+const MARGINS = [0, 0.01, 0.02, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2];
 
 /** A valid EAN-13 per product (GS1 check digit), so the codes pass the same checks as scans. */
 function ean13(n: number): string {
@@ -51,7 +52,10 @@ async function main() {
   const coarse = new Map(readFileSync(join(data, 'classes.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')).map(([fine, , c]) => [fine, c]));
 
   // Every product's score per query, as the pipeline sees them (ranking + the barcode product's).
-  const scored = val.map((q, i) => ({ q, matches: gallery.identify(valVec[i].embedding, { top: products.length }).map(({ product, score }) => ({ product, score })) }));
+  const scored = val.map((q, i) => {
+    const { embedding, patches, imageCells } = valVec[i];
+    return { q, matches: gallery.identify(embedding, { top: products.length, patches, imageCells }).map(({ product, score }) => ({ product, score })) };
+  });
   const top1 = scored.filter(({ q, matches }) => matches[0].product === q.product).length;
   // How far each good item's own product trails its best match: the margin must exceed these.
   const ownGaps = scored.map(({ q, matches }) => matches[0].score - matches.find((m) => m.product === q.product)!.score).sort((a, b) => a - b);
