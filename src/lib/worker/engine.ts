@@ -28,6 +28,8 @@ export interface EngineDeps {
   isIntegrityFailure(error: unknown): boolean;
   /** The item's barcode read from the photo, or null when none is readable. */
   readBarcode?(photo: ImageBitmap): Promise<string | null>;
+  /** Starts the barcode reader (its WebAssembly) ahead of the first check that needs it. */
+  prepareBarcodeReader?(): Promise<void>;
 }
 
 /** The gallery as installed, tagged with the embedding model its vectors came from. */
@@ -43,6 +45,7 @@ export class InferenceEngine implements InferenceWorkerApi {
   #info: EngineInfo | null = null;
   #gallery: HeldGallery | null = null;
   #running = new Map<number, AbortController>();
+  #barcodeReaderStarted = false;
   /** Checks run strictly one after another: one session run at a time. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -211,6 +214,11 @@ export class InferenceEngine implements InferenceWorkerApi {
       const references = unpackReferences(batch);
       this.#gallery = { model: batch.model, references, products: batch.products };
       this.#pipeline?.setReferences(references, batch.products);
+      if (!this.#barcodeReaderStarted && batch.products.some((p) => p.barcodes?.length)) {
+        // The first check that reads a barcode would otherwise also pay for starting the reader.
+        this.#barcodeReaderStarted = true;
+        void this.deps.prepareBarcodeReader?.().catch(() => (this.#barcodeReaderStarted = false));
+      }
       return { ok: true, value: { references: references.length, products: batch.products.length, installMs: performance.now() - started } } as const;
     });
   }

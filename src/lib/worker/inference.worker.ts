@@ -15,6 +15,15 @@ const engine = new InferenceEngine({
   isIntegrityFailure: (error) => isModelError(error) && (error.code === 'integrity' || error.code === 'size'),
   // Read here, off the UI thread, before the verdict, so the verdict can judge the barcode.
   readBarcode: async (photo) => itemBarcode(await readBarcodes(photo)),
+  prepareBarcodeReader: async () => {
+    // A blank image: nothing to find, but the reader's WebAssembly is fetched and compiled.
+    const blank = await createImageBitmap(new ImageData(8, 8));
+    try {
+      await readBarcodes(blank);
+    } finally {
+      blank.close();
+    }
+  },
 });
 
 Comlink.expose(engine);
