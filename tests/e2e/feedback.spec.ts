@@ -111,6 +111,10 @@ test('recalibrating from feedback: counted, proposed with what would change, app
   await expect(change.getByTestId('change-good')).toContainText(/^220 good items: \d+ sidelined now, 0 with these thresholds/);
   await expect(change.getByTestId('change-damaged')).toContainText(/^40 damaged items: \d+ caught now, 40 with these thresholds/);
   await expect(change).toContainText('Nothing changes on this device until you press Save for this device.');
+  // The proposal is read on a handheld too.
+  await page.setViewportSize({ width: 360, height: 640 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // Proposed, not applied: the checker still gives the verdict it gave before.
   expect(await checkPhoto()).toBe(before);

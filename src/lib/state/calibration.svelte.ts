@@ -49,6 +49,8 @@ export class CalibrationState {
 
   /** Counts fits started, so only the newest one's answer is shown. */
   #fits = 0;
+  /** The fit whose progress is shown; null once it has answered. */
+  #running: number | null = null;
 
   constructor(private readonly fitter: Fitter) {}
 
@@ -67,6 +69,7 @@ export class CalibrationState {
     if (thresholds && !scores && !labels) {
       // A file shown now must not be replaced by a fit that was still running.
       this.#fits++;
+      this.#running = null;
       this.fitting = null;
       this.fitter.cancel();
       try {
@@ -158,10 +161,13 @@ export class CalibrationState {
 
   #progress() {
     const fit = ++this.#fits;
+    this.#running = fit;
     this.notice = null;
     this.fitting = { step: 0, steps: 1, stage: 'starting' };
+    // A report can still arrive after its fit was cancelled (it was on its way): it must not
+    // bring the progress bar back.
     return (progress: FitProgress) => {
-      if (fit === this.#fits) this.fitting = progress;
+      if (fit === this.#running) this.fitting = progress;
     };
   }
 
@@ -170,6 +176,7 @@ export class CalibrationState {
     const fit = this.#fits;
     const outcome = await running;
     if (fit !== this.#fits) return null;
+    this.#running = null;
     this.fitting = null;
     if (outcome.ok) return outcome.value;
     if (outcome.cancelled) this.notice = this.model ? 'Fitting cancelled; the figures shown are from before.' : 'Fitting cancelled.';

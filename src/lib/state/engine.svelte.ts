@@ -64,7 +64,11 @@ export class EngineState {
    * next check uses them without a restart. Answers with a message when they did not arrive.
    */
   async applySavedDecision(): Promise<string | null> {
-    const outcome = await this.client.setDecision(await savedDecisionConfig());
+    const sent = this.client.setDecision(await savedDecisionConfig());
+    // While the models load, the worker takes the settings right after them and before any check;
+    // waiting for that here would only hold the "saved" notice back.
+    if (this.status !== 'ready') return null;
+    const outcome = await sent;
     return outcome.ok ? null : outcome.error.message;
   }
 

@@ -3,6 +3,7 @@
 // at, and ending it frees the CPU at once). A worker left idle is ended too; the next fit starts one.
 import * as Comlink from 'comlink';
 import type { LabelledCheck } from '../core/decision/fit.ts';
+import type { FeedbackWithPhoto, FeedbackZip } from '../core/decision/coco-zip.ts';
 import type { DecisionModel } from '../core/decision/model.ts';
 import type { CalibrationFitterApi, FitOutcome, FitSettings, FittedFiles, ProgressListener } from './calibration-fitter.ts';
 
@@ -39,6 +40,27 @@ export class CalibrationClient implements Fitter {
 
   fitChecks(checks: LabelledCheck[], settings: FitSettings, onProgress?: ProgressListener): Promise<FitOutcome<DecisionModel>> {
     return this.#run((api, progress) => api.fitChecks(checks, settings, progress), onProgress);
+  }
+
+  /**
+   * Packs the feedback export in a worker of its own (a fit running meanwhile is left alone); the
+   * photos' buffers are moved there, so `items` must not be used afterwards.
+   */
+  async zipFeedback(items: FeedbackWithPhoto[]): Promise<FitOutcome<FeedbackZip>> {
+    const worker = this.spawn();
+    const api = Comlink.wrap<CalibrationFitterApi>(worker);
+    const died = new Promise<FitOutcome<never>>((resolve) =>
+      worker.addEventListener('error', (event) => resolve({ ok: false, error: `the export stopped unexpectedly (${event.message})` }), { once: true }),
+    );
+    try {
+      const buffers = items.flatMap((item) => (item.photo ? [item.photo.buffer as ArrayBuffer] : []));
+      return await Promise.race([api.zipFeedback(Comlink.transfer(items, buffers)), died]);
+    } catch (error) {
+      return { ok: false, error: `the export could not be made: ${String(error)}` };
+    } finally {
+      api[Comlink.releaseProxy]();
+      worker.terminate();
+    }
   }
 
   cancel(): void {

@@ -88,4 +88,12 @@ describe('calibration fitter', () => {
     const tied = checks(40, 40).map((c) => ({ ...c, inputs: { damage: 0.5, types: { crush: 0.5 }, anomaly: null } }));
     expect(await calibrationFitter.fitChecks(tied, settings)).toEqual({ ok: false, error: 'every item has the same scores: nothing separates good from damaged' });
   });
+
+  it('packs the feedback export, and answers a broken one with a message', async () => {
+    const record = { id: 'a', at: '2026-11-25T21:00:00.000Z', product: null, category: null, verdict: 'pass' as const, score: 0.1, damage: 0.1, types: {}, anomaly: null, label: 'good' as const, damageType: null, region: null, image: { fileName: 'a.jpg', width: 2, height: 2 } };
+    const packed = await calibrationFitter.zipFeedback([{ record, photo: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]) }]);
+    expect(packed.ok && packed.value.images).toBe(1);
+    const twice = await calibrationFitter.zipFeedback([{ record, photo: new Uint8Array(4) }, { record, photo: new Uint8Array(4) }]);
+    expect(twice).toEqual({ ok: false, error: 'the export could not be made: Error: two feedback records share the photo name a.jpg' });
+  });
 });

@@ -1,6 +1,7 @@
-// Fitting thresholds for the Calibrate screen: reading the labelled files and the fit itself, both
-// from core. It runs inside calibration.worker.ts (100 000 items take seconds) and, in unit tests,
-// in-process; either way failures come back as a message for the operations manager, not a throw.
+// The Calibrate screen's heavy jobs: reading the labelled files and fitting (both from core), and
+// packing the feedback export. It runs inside calibration.worker.ts (100 000 items take seconds)
+// and, in unit tests, in-process; either way failures come back as a message, not a throw.
+import { feedbackZip, type FeedbackWithPhoto, type FeedbackZip } from '../core/decision/coco-zip.ts';
 import { CalibrationInputError, DecisionConfigError } from '../core/decision/errors.ts';
 import { fitDecisionModel, type FitProgress, type LabelledCheck } from '../core/decision/fit.ts';
 import { joinScoresAndLabels, parseLabelsCsv, parseScoreLines } from '../core/decision/labelled-data.ts';
@@ -33,6 +34,8 @@ export interface CalibrationFitterApi {
   fitFiles(files: { scores: string; labels: string }, settings: FitSettings, onProgress?: ProgressListener): Promise<FitOutcome<FittedFiles>>;
   /** Refits labelled checks already read (a new target, or this device's feedback). */
   fitChecks(checks: LabelledCheck[], settings: FitSettings, onProgress?: ProgressListener): Promise<FitOutcome<DecisionModel>>;
+  /** The feedback export (COCO JSON and photos in one zip): hundreds of photos take a while to pack. */
+  zipFeedback(items: FeedbackWithPhoto[]): Promise<FitOutcome<FeedbackZip>>;
 }
 
 /** Below this, a threshold is a guess: say so instead of drawing curves through a handful of points. */
@@ -84,6 +87,14 @@ export function createCalibrationFitter(): CalibrationFitterApi {
         return { ok: true, value: fit(checks, settings, onProgress) };
       } catch (e) {
         return { ok: false, error: fitErrorMessage(e) };
+      }
+    },
+
+    async zipFeedback(items) {
+      try {
+        return { ok: true, value: feedbackZip(items) };
+      } catch (e) {
+        return { ok: false, error: `the export could not be made: ${String(e)}` };
       }
     },
   };

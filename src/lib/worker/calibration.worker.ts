@@ -1,5 +1,16 @@
-// The calibration worker: reading labelled files and fitting thresholds, off the UI thread.
+// The calibration worker: reading labelled files, fitting thresholds and packing the feedback
+// export, off the UI thread.
 import * as Comlink from 'comlink';
-import { createCalibrationFitter } from './calibration-fitter.ts';
+import { createCalibrationFitter, type CalibrationFitterApi } from './calibration-fitter.ts';
 
-Comlink.expose(createCalibrationFitter());
+const fitter = createCalibrationFitter();
+const api: CalibrationFitterApi = {
+  ...fitter,
+  // The zip is moved back to the page, not copied.
+  async zipFeedback(items) {
+    const outcome = await fitter.zipFeedback(items);
+    return outcome.ok ? Comlink.transfer(outcome, [outcome.value.zip.buffer]) : outcome;
+  },
+};
+
+Comlink.expose(api);
