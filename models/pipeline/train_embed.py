@@ -60,17 +60,19 @@ class Trainer(nn.Module):
 SPREAD_FLOOR_OF_MEDIAN = 0.25
 
 
-def standardisation_spread(x: np.ndarray) -> np.ndarray:
+def standardisation_spread(x: np.ndarray, floor_of_median: float = SPREAD_FLOOR_OF_MEDIAN) -> np.ndarray:
     sd = x.std(axis=0)
-    return np.maximum(sd, SPREAD_FLOOR_OF_MEDIAN * float(np.median(sd))) + 1e-3
+    return np.maximum(sd, floor_of_median * float(np.median(sd))) + 1e-3
 
 
-def train_embedding(x: np.ndarray, y: np.ndarray, head: EmbeddingHead, seed: int, epochs: int = 30, log=print) -> EmbeddingHead:
+def train_embedding(x: np.ndarray, y: np.ndarray, head: EmbeddingHead, seed: int, epochs: int = 30, log=print,
+                    spread_floor: float = SPREAD_FLOOR_OF_MEDIAN) -> EmbeddingHead:
     """x: descriptors [n, in], y: identity ids [n]; head: an EmbeddingHead with hidden > 0 whose
-    patch projection is already fitted. Returns the head with the learned global projection."""
+    patch projection is already fitted. Returns the head with the learned global projection.
+    spread_floor is exposed for int8_ident_probe.py, which compares values of it."""
     torch.manual_seed(seed)
     mu = x.mean(axis=0)
-    sd = standardisation_spread(x)
+    sd = standardisation_spread(x, spread_floor)
     hidden = head.mlp[0].out_features
     dim = head.mlp[2].out_features
     trainer = Trainer(mu, sd, int(y.max()) + 1, hidden, dim)
