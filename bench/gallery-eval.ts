@@ -10,11 +10,7 @@
 //        [--held-out Class,Class,…]   (default: the model manifest's metrics.heldOutClasses)
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { decodeImage } from '../src/cli/decode-image.ts';
-import { EmbeddingCache } from '../src/cli/embedding-cache.ts';
 import { loadInspector } from '../src/cli/load-inspector.ts';
-import { cacheDir } from '../src/cli/paths.ts';
-import { sha256Hex } from '../src/lib/core/sha256.ts';
 import { GalleryIndex } from '../src/lib/core/gallery-index.ts';
 import { operatingPoints, rocAuc } from '../src/lib/core/decision/roc.ts';
 import { scorePatches } from '../src/lib/core/patch-anomaly.ts';
@@ -24,6 +20,7 @@ import { productId, referenceId, type ProductId } from '../src/lib/core/types.ts
 import type { ImageEmbedding } from '../src/lib/pipeline/api.ts';
 import type { Inspector } from '../src/lib/pipeline/inspector.ts';
 import { startClock } from './clock.ts';
+import { benchLog, devClasses, devPhotos, embedCached, type DevPhoto } from './dev-set.ts';
 import { multipack, printedDecoyFor, spillLayer, withPrint, withSpill, withTear } from './synthetic-anomalies.ts';
 
 const args = process.argv.slice(2);
@@ -36,38 +33,15 @@ const ENROL_UNSEEN = 5;
 const CANDIDATES = 20;
 const DECOY_REFERENCES = 8;
 
-interface Item {
-  path: string;
-  product: ProductId;
-}
-
-const listClass = (split: string, cls: string): Item[] =>
-  readdirSync(join(data, split, cls))
-    .filter((f) => f.endsWith('.jpg'))
-    .sort()
-    .map((f) => ({ path: join(data, split, cls, f), product: productId(cls) }));
-const classesOf = (split: string) => readdirSync(join(data, split)).filter((c) => !c.startsWith('.')).sort();
-
-const log = { info: (m: string) => process.stderr.write(`${m}\n`), progress: () => {} };
-
-let cache: EmbeddingCache | null = null;
-
-/** Through the CLI's embedding cache (same model + preprocessing + bytes → same vectors), so
- *  photos `intact identify` already embedded, and reruns of this script, cost no inference. */
-async function embedBytes(inspector: Inspector, bytes: Uint8Array, label: string): Promise<ImageEmbedding> {
-  cache ??= new EmbeddingCache(cacheDir(), inspector.embeddingModel.sha256);
-  const key = await sha256Hex(bytes);
-  const hit = await cache.get(key);
-  if (hit) return hit;
-  const e = await inspector.embed(await decodeImage(bytes, label));
-  await cache.put(key, e);
-  return e;
-}
+type Item = DevPhoto;
+const listClass = (split: string, cls: string): Item[] => devPhotos(data, split, cls);
+const classesOf = (split: string) => devClasses(data, split);
+const log = benchLog;
 
 async function embedAll(inspector: Inspector, items: Item[], what: string): Promise<ImageEmbedding[]> {
   const out: ImageEmbedding[] = [];
   const t0 = performance.now();
-  for (const it of items) out.push(await embedBytes(inspector, readFileSync(it.path), it.path));
+  for (const it of items) out.push(await embedCached(inspector, readFileSync(it.path), it.path));
   log.info(`${what}: ${items.length} images embedded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return out;
 }
@@ -269,9 +243,9 @@ async function main() {
   const tearScored: Scored[] = [];
   for (const [i, q] of val.entries()) {
     spillScored.push({ product: q.product, emb: valVec[i], damaged: false });
-    spillScored.push({ product: q.product, emb: await embedBytes(inspector, await withSpill(q.path, spillRandom), `${q.path}+spill`), damaged: true });
+    spillScored.push({ product: q.product, emb: await embedCached(inspector, await withSpill(q.path, spillRandom), `${q.path}+spill`), damaged: true });
     tearScored.push({ product: q.product, emb: valVec[i], damaged: false });
-    tearScored.push({ product: q.product, emb: await embedBytes(inspector, await withTear(q.path, tearRandom), `${q.path}+tear`), damaged: true });
+    tearScored.push({ product: q.product, emb: await embedCached(inspector, await withTear(q.path, tearRandom), `${q.path}+tear`), damaged: true });
   }
   results.spillAnomaly = anomalyAuc(inspector, trainGallery, spillScored);
   results.tearAnomaly = anomalyAuc(inspector, trainGallery, tearScored);
@@ -297,12 +271,12 @@ async function main() {
     const decoy = await printedDecoyFor(refs[0].path, decoyRandom);
     for (const it of refs) {
       printRefs.push(it);
-      printRefVec.push(await embedBytes(inspector, await withPrint(it.path, decoy), `${it.path}+print`));
+      printRefVec.push(await embedCached(inspector, await withPrint(it.path, decoy), `${it.path}+print`));
     }
     for (const q of val.filter((v) => v.product === cls)) {
-      const printed = await embedBytes(inspector, await withPrint(q.path, decoy), `${q.path}+print`);
+      const printed = await embedCached(inspector, await withPrint(q.path, decoy), `${q.path}+print`);
       printScored.push({ product: q.product, emb: printed, damaged: false });
-      printScored.push({ product: q.product, emb: await embedBytes(inspector, await withPrint(q.path, decoy, spillLayer(decoyRandom)), `${q.path}+print+spill`), damaged: true });
+      printScored.push({ product: q.product, emb: await embedCached(inspector, await withPrint(q.path, decoy, spillLayer(decoyRandom)), `${q.path}+print+spill`), damaged: true });
       printOnQuery.push({ product: q.product, emb: printed, damaged: false });
     }
   }
@@ -324,15 +298,15 @@ async function main() {
   for (const cls of classesOf('val')) {
     for (const it of listClass('train', cls).slice(0, 5)) {
       setRefs.push(it);
-      setVec.push(await embedBytes(inspector, await multipack(it.path, null), `${it.path} ×4`));
+      setVec.push(await embedCached(inspector, await multipack(it.path, null), `${it.path} ×4`));
     }
   }
   const setGallery = galleryOf(inspector, setRefs, setVec);
   const setRandom = rng(13);
   const setScored: Scored[] = [];
   for (const q of val) {
-    setScored.push({ product: q.product, emb: await embedBytes(inspector, await multipack(q.path, null), `${q.path} ×4`), damaged: false });
-    setScored.push({ product: q.product, emb: await embedBytes(inspector, await multipack(q.path, Math.floor(setRandom() * 4)), `${q.path} ×3`), damaged: true });
+    setScored.push({ product: q.product, emb: await embedCached(inspector, await multipack(q.path, null), `${q.path} ×4`), damaged: false });
+    setScored.push({ product: q.product, emb: await embedCached(inspector, await multipack(q.path, Math.floor(setRandom() * 4)), `${q.path} ×3`), damaged: true });
   }
   results.brokenSetAnomaly = anomalyAuc(inspector, setGallery, setScored);
 
