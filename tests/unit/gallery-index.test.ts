@@ -75,3 +75,20 @@ describe('gallery index', () => {
     expect(narrowed.map((m) => m.product)).toEqual(['right', 'decoy']);
   });
 });
+
+describe('gallery preparation at scale', () => {
+  it('builds the inverted file with the patch memories once the gallery is large enough, exact before', async () => {
+    const gallery = new GalleryIndex({ model: 'c'.repeat(64), dim, patchDim, patchGrid: grid, precision: 'int8' });
+    const rand = rng(9);
+    const vec = (n: number) => Float32Array.from({ length: n }, () => rand() * 2 - 1);
+    for (let p = 0; p < 500; p++) {
+      const id = productId(`p${p}`);
+      gallery.addProduct({ id });
+      const centre = vec(dim);
+      for (let k = 0; k < 100; k++) gallery.addReference({ id: referenceId(`p${p}-${k}`), product: id, embedding: centre.map((x) => x + (rand() - 0.5) * 0.2), patches: vec(4 * patchDim) });
+    }
+    expect(gallery.searchPlan.approximate).toBe(false);
+    await gallery.buildMemories();
+    expect(gallery.searchPlan.approximate).toBe(true);
+  }, 60_000);
+});
