@@ -83,6 +83,30 @@ describe('exact vector search', () => {
   it('rejects vectors of the wrong size and zero vectors with a clear message', () => {
     expect(() => f32.add(new Float32Array(3), 0)).toThrow(/3 values, index expects 48/);
     expect(() => f32.add(new Float32Array(dim), 0)).toThrow(/zero/);
+    expect(() => i8.addQuantized(new Int8Array(3), 0)).toThrow(/3 values, index expects 48/);
+    expect(() => i8.addQuantized(new Int8Array(dim), 0)).toThrow(/zero/);
+  });
+
+  it('takes int8 rows as given: the same values and rankings as quantising the floats here', () => {
+    const given = new VectorIndex(dim, 'int8');
+    const widened = new VectorIndex(dim, 'float32');
+    const rows = data.slice(0, 500).map((v) => {
+      const max = Math.max(...v.map(Math.abs));
+      return Int8Array.from(v, (x) => Math.round((x / max) * 127));
+    });
+    rows.forEach((row, i) => {
+      given.addQuantized(row, groupOf(i));
+      widened.addQuantized(row, groupOf(i));
+    });
+    for (const q of queries) {
+      const a = given.searchRows(q, 10), b = widened.searchRows(q, 10);
+      expect(a.map((h) => h.row)).toEqual(b.map((h) => h.row));
+      a.forEach((h, i) => {
+        expect(h.similarity).toBeCloseTo(b[i].similarity, 5);
+        expect(h.similarity).toBeCloseTo(cosine(q, rows[h.row]), 5);
+      });
+    }
+    expect(given.bytes).toBe(500 * (dim + 4 + 4 + 1));
   });
 });
 

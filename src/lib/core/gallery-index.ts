@@ -4,6 +4,12 @@
 //
 // One index holds vectors of ONE embedding model (named by its sha256): vectors of two model
 // versions live in different spaces and comparing them gives confident nonsense.
+//
+// References arrive as float (the CLI) or as int8 rows with one scale per row (the app, from
+// IndexedDB through the worker). int8 references stay int8 here: the global embedding in an int8
+// VectorIndex, the patch features as given, widened only while a product's patch memory or a
+// reference's pooled patches are computed (both cached as float, the form the comparison reads).
+// A reference's patch features are ~100× its global embedding, so this is where memory goes.
 import type { ProductMatch } from './check-result.ts';
 import { buildPatchMemory, type MemoryOptions, type PatchMemory } from './patch-anomaly.ts';
 import { poolPatches, REFERENCES_PER_PRODUCT, rerank, SHORTLIST, type PooledPatches } from './rerank.ts';
@@ -30,6 +36,30 @@ export interface GalleryReference {
   patches: ArrayLike<number>;
   /** Grid cells showing the image rather than letterbox padding; absent = all. */
   imageCells?: ArrayLike<boolean>;
+}
+
+/** A reference as int8 rows: the app's stored form (see gallery-pack/tensor.ts quantizeRows). */
+export interface QuantizedReference {
+  id: ReferenceId;
+  product: ProductId;
+  /** dim values; any scale (the row is normalised on insertion). */
+  embedding: Int8Array;
+  /** gridH × gridW rows of patchDim values, row-major. */
+  patches: Int8Array;
+  /** One scale per patch row (cell): the float feature is value × scale. */
+  patchScales: Float32Array;
+  imageCells?: ArrayLike<boolean>;
+}
+
+/** What the index keeps of a reference; its global embedding lives in the VectorIndex row. */
+interface HeldReference {
+  id: ReferenceId;
+  product: ProductId;
+  row: number;
+  patches: ArrayLike<number> | { values: Int8Array; scales: Float32Array };
+  imageCells?: ArrayLike<boolean>;
+  /** The float reference as added, handed back as is by referencesOf. */
+  source?: GalleryReference;
 }
 
 export interface GallerySpec {
@@ -76,9 +106,9 @@ export class GalleryIndex {
   private readonly productIndex = new Map<ProductId, number>();
   private readonly productInfo = new Map<ProductId, GalleryProduct>();
   private readonly referenceIds: ReferenceId[] = [];
-  private readonly patchesByProduct = new Map<ProductId, GalleryReference[]>();
+  private readonly patchesByProduct = new Map<ProductId, HeldReference[]>();
   private readonly memories = new Map<ProductId, PatchMemory>();
-  private readonly pooled = new WeakMap<GalleryReference, PooledPatches>();
+  private readonly pooled = new WeakMap<HeldReference, PooledPatches>();
 
   constructor(spec: GallerySpec) {
     this.spec = spec;
@@ -115,19 +145,61 @@ export class GalleryIndex {
   }
 
   addReference(ref: GalleryReference, model: string = this.spec.model): void {
+    this.checkReference(ref.id, model, ref.patches.length);
+    const row = this.vectors.add(ref.embedding, this.groupOf(ref.product));
+    this.hold({ id: ref.id, product: ref.product, row, patches: ref.patches, imageCells: ref.imageCells, source: ref });
+  }
+
+  /**
+   * Adds a reference kept as int8 (its arrays are held, not copied: views into one transferred
+   * buffer cost nothing more). In a float32 gallery the embedding is widened.
+   */
+  addQuantizedReference(ref: QuantizedReference, model: string = this.spec.model): void {
+    this.checkReference(ref.id, model, ref.patches.length);
+    const [gh, gw] = this.spec.patchGrid;
+    if (ref.patchScales.length !== gh * gw) throw new RangeError(`reference ${ref.id} has ${ref.patchScales.length} patch scales, expected ${gh}×${gw}`);
+    const row = this.vectors.addQuantized(ref.embedding, this.groupOf(ref.product));
+    this.hold({ id: ref.id, product: ref.product, row, patches: { values: ref.patches, scales: ref.patchScales }, imageCells: ref.imageCells });
+  }
+
+  private checkReference(id: ReferenceId, model: string, patchValues: number): void {
     if (model !== this.spec.model) {
-      throw new Error(`reference ${ref.id} was embedded with model ${model.slice(0, 12)}…, this gallery holds ${this.spec.model.slice(0, 12)}…; re-embed it`);
+      throw new Error(`reference ${id} was embedded with model ${model.slice(0, 12)}…, this gallery holds ${this.spec.model.slice(0, 12)}…; re-embed it`);
     }
     const [gh, gw] = this.spec.patchGrid;
-    if (ref.patches.length !== gh * gw * this.spec.patchDim) {
-      throw new RangeError(`reference ${ref.id} has ${ref.patches.length} patch values, expected ${gh}×${gw}×${this.spec.patchDim}`);
+    if (patchValues !== gh * gw * this.spec.patchDim) {
+      throw new RangeError(`reference ${id} has ${patchValues} patch values, expected ${gh}×${gw}×${this.spec.patchDim}`);
     }
-    this.vectors.add(ref.embedding, this.groupOf(ref.product));
+  }
+
+  private hold(ref: HeldReference): void {
     this.referenceIds.push(ref.id);
     const list = this.patchesByProduct.get(ref.product) ?? [];
     list.push(ref);
     this.patchesByProduct.set(ref.product, list);
     this.memories.delete(ref.product);
+  }
+
+  /** The reference's patch features as float (int8 ones widened into a new array). */
+  private floatPatches(ref: HeldReference): ArrayLike<number> {
+    const p = ref.patches;
+    if (!('scales' in p)) return p;
+    const dim = this.spec.patchDim;
+    const out = new Float32Array(p.values.length);
+    for (let row = 0; row < p.scales.length; row++) {
+      const s = p.scales[row];
+      for (let i = row * dim; i < (row + 1) * dim; i++) out[i] = p.values[i] * s;
+    }
+    return out;
+  }
+
+  /** Bytes of the references' patch features as held (float or int8 with scales); derived caches not counted. */
+  get patchBytes(): number {
+    let bytes = 0;
+    for (const refs of this.patchesByProduct.values()) {
+      for (const { patches: p } of refs) bytes += 'scales' in p ? p.values.byteLength + p.scales.byteLength : p.length * 4;
+    }
+    return bytes;
   }
 
   /**
@@ -163,21 +235,30 @@ export class GalleryIndex {
   /** The product's references nearest to the query by global embedding, pooled for re-ranking. */
   private nearestReferences(product: ProductId, embedding: ArrayLike<number>): PooledPatches[] {
     const refs = this.patchesByProduct.get(product) ?? [];
-    const ranked = refs.length <= REFERENCES_PER_PRODUCT
-      ? refs
-      : refs.map((r) => ({ r, s: dotProduct(r.embedding, embedding) })).sort((a, b) => b.s - a.s).slice(0, REFERENCES_PER_PRODUCT).map(({ r }) => r);
+    let ranked = refs;
+    if (refs.length > REFERENCES_PER_PRODUCT) {
+      // Scored in the vector index (the embeddings live there only), narrowed to this product: exact.
+      const byRow = new Map(refs.map((r) => [r.row, r]));
+      ranked = this.vectors.searchRows(embedding, REFERENCES_PER_PRODUCT, [this.productIndex.get(product)!]).map((hit) => byRow.get(hit.row)!);
+    }
     return ranked.map((r) => {
       let p = this.pooled.get(r);
       if (!p) {
-        p = poolPatches(r.patches, r.imageCells, this.spec.patchGrid, this.spec.patchDim);
+        p = poolPatches(this.floatPatches(r), r.imageCells, this.spec.patchGrid, this.spec.patchDim);
         this.pooled.set(r, p);
       }
       return p;
     });
   }
 
+  /**
+   * The product's references with float patch features: those added as float as they were
+   * given, int8 ones widened into new arrays on each call (with their embedding from the index).
+   */
   referencesOf(product: ProductId): readonly GalleryReference[] {
-    return this.patchesByProduct.get(product) ?? [];
+    return (this.patchesByProduct.get(product) ?? []).map(
+      (r) => r.source ?? { id: r.id, product: r.product, embedding: this.vectors.vector(r.row), patches: this.floatPatches(r), imageCells: r.imageCells },
+    );
   }
 
   /** The product's patch memory (built on first use, then cached); null without references. */
@@ -187,7 +268,7 @@ export class GalleryIndex {
     const refs = this.patchesByProduct.get(product);
     if (!refs || refs.length === 0) return null;
     const memory = buildPatchMemory(
-      refs.map((r) => ({ features: r.patches, valid: r.imageCells })),
+      refs.map((r) => ({ features: this.floatPatches(r), valid: r.imageCells })),
       this.spec.patchGrid,
       this.spec.patchDim,
       this.spec.memory,
@@ -233,8 +314,3 @@ export class GalleryIndex {
 
 const toScore = (similarity: number) => Math.min(1, Math.max(0, (1 + similarity) / 2));
 
-function dotProduct(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}

@@ -160,6 +160,30 @@ export class VectorIndex {
       for (let i = 0; i < this.dim; i++) this.i8[base + i] = Math.round(vector[i] / norm / scale);
       this.scales[row] = scale;
     }
+    return this.commitRow(row, group);
+  }
+
+  /**
+   * Adds one vector already quantised to int8 (any positive scale: the row is normalised here).
+   * An int8 index keeps the values as given, with no float copy on the way (a gallery arriving
+   * from storage as int8 is stored as is); a float32 index widens them.
+   */
+  addQuantized(values: Int8Array, group: number): number {
+    if (values.length !== this.dim) throw new RangeError(`vector has ${values.length} values, index expects ${this.dim}`);
+    if (!(Number.isInteger(group) && group >= 0)) throw new RangeError(`bad group ${group}`);
+    if (this.precision === 'float32') return this.add(values, group);
+    let norm = 0;
+    for (let i = 0; i < this.dim; i++) norm += values[i] * values[i];
+    if (norm === 0) throw new RangeError('cannot index a zero or non-finite vector');
+    this.ensureCapacity(this.count + 1);
+    const row = this.count;
+    this.i8.set(values, row * this.dim);
+    // Scaled to exactly unit length, so the dot product with a unit query is the cosine.
+    this.scales[row] = 1 / Math.sqrt(norm);
+    return this.commitRow(row, group);
+  }
+
+  private commitRow(row: number, group: number): number {
     this.groups[row] = group;
     this.alive[row] = 1;
     this.groupCount = Math.max(this.groupCount, group + 1);
@@ -265,6 +289,12 @@ export class VectorIndex {
 
   private nprobe(): number {
     return this.ivf ? Math.max(1, Math.min(this.ivf.listCount, Math.round(this.approximateOptions.nprobe(this.ivf.listCount)))) : 0;
+  }
+
+  /** A copy of the stored row as a unit float vector. */
+  vector(row: number): Float32Array {
+    if (!(Number.isInteger(row) && row >= 0 && row < this.count)) throw new RangeError(`no row ${row} (index has rows 0..${this.count - 1})`);
+    return this.unitRow(row);
   }
 
   /** The stored row as a unit float vector (int8 rows dequantised), written to `out`. */

@@ -7,6 +7,7 @@ import type { RgbaImage } from '../core/image.ts';
 import type { ModelManifest } from '../core/model-manifest.ts';
 import type { GalleryIndex, GalleryProduct } from '../core/gallery-index.ts';
 import type { ProductId, ReferenceId } from '../core/types.ts';
+import type { VectorPrecision } from '../core/vector-index.ts';
 
 /** Fetches a file named in the manifest: fetch() in the browser, fs.readFile in Node. */
 export type ReadModelFile = (file: string) => Promise<Uint8Array>;
@@ -79,6 +80,10 @@ export interface Pipeline {
    * unit counting; products without references are kept for barcode look-up.
    */
   setReferences(references: ReferenceEmbedding[], products?: GalleryProduct[]): void;
+  /** An empty gallery bound to the loaded embedding model, to fill and hand to setGallery. */
+  createGallery(precision?: VectorPrecision): GalleryIndex;
+  /** Replaces the gallery searched by default; one of another embedding model is refused. */
+  setGallery(gallery: GalleryIndex | null): void;
   /** Replaces the fusion, thresholds and severity policy for the following checks. */
   setDecision(decision: DecisionConfig): void;
   status(): ModelStatus[];

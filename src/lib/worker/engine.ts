@@ -4,7 +4,7 @@ import * as Comlink from 'comlink';
 import { DEFAULT_DECISION_CONFIG, type DecisionConfig } from '../core/decision/decide.ts';
 import type { ModelManifest } from '../core/model-manifest.ts';
 import type { GalleryProduct } from '../core/gallery-index.ts';
-import type { ImageEmbedding, Pipeline, PipelineOptions, ReadModelFile, ReferenceEmbedding } from '../pipeline/api.ts';
+import type { ImageEmbedding, Pipeline, PipelineOptions, ReadModelFile } from '../pipeline/api.ts';
 import { decodeFrame } from './decode.ts';
 import { recallGoodModels, rememberGoodModels } from './last-good-model.ts';
 import {
@@ -18,7 +18,7 @@ import {
   type Outcome,
   type ReferencesInstalled,
 } from './messages.ts';
-import { batchProblem, unpackReferences, type ReferenceBatch } from './reference-batch.ts';
+import { addBatchToGallery, batchProblem, type ReferenceBatch } from './reference-batch.ts';
 
 /** The parts that touch onnxruntime, injected by inference.worker.ts. */
 export interface EngineDeps {
@@ -32,10 +32,13 @@ export interface EngineDeps {
   prepareBarcodeReader?(): Promise<void>;
 }
 
-/** The gallery as installed, tagged with the embedding model its vectors came from. */
+/**
+ * The gallery as it arrived (int8, tagged with the embedding model its vectors came from), kept
+ * to install again when the pipeline is replaced; the pipeline's gallery holds views into it.
+ */
 interface HeldGallery {
   model: string;
-  references: ReferenceEmbedding[];
+  batch: ReferenceBatch | null;
   products: GalleryProduct[];
 }
 
@@ -120,8 +123,8 @@ export class InferenceEngine implements InferenceWorkerApi {
     const embedding = embeddingSpec(manifest);
     // Vectors of the model being replaced must not be searched with the new one: only the
     // product metadata stays until the app sends vectors of this model.
-    if (this.#gallery && this.#gallery.model !== embedding?.sha256) this.#gallery = { ...this.#gallery, references: [] };
-    pipeline.setReferences(this.#gallery?.references ?? [], this.#gallery?.products ?? []);
+    if (this.#gallery && this.#gallery.model !== embedding?.sha256) this.#gallery = { ...this.#gallery, batch: null };
+    installGallery(pipeline, this.#gallery);
     this.#pipeline = pipeline;
     const models = pipeline.status();
     this.#info = {
@@ -211,15 +214,19 @@ export class InferenceEngine implements InferenceWorkerApi {
           `batch model ${batch.model.slice(0, 12)}…, loaded ${loaded.slice(0, 12)}…`,
         );
       }
-      const references = unpackReferences(batch);
-      this.#gallery = { model: batch.model, references, products: batch.products };
-      this.#pipeline?.setReferences(references, batch.products);
+      const gallery = { model: batch.model, batch, products: batch.products };
+      try {
+        if (this.#pipeline) installGallery(this.#pipeline, gallery);
+      } catch (error) {
+        return failure('references-refused', 'The gallery could not be handed to the checker; reopen the app.', String(error));
+      }
+      this.#gallery = gallery;
       if (!this.#barcodeReaderStarted && batch.products.some((p) => p.barcodes?.length)) {
         // The first check that reads a barcode would otherwise also pay for starting the reader.
         this.#barcodeReaderStarted = true;
         void this.deps.prepareBarcodeReader?.().catch(() => (this.#barcodeReaderStarted = false));
       }
-      return { ok: true, value: { references: references.length, products: batch.products.length, installMs: performance.now() - started } } as const;
+      return { ok: true, value: { references: batch.count, products: batch.products.length, installMs: performance.now() - started } } as const;
     });
   }
 
@@ -251,6 +258,18 @@ export class InferenceEngine implements InferenceWorkerApi {
     this.#queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/** The held gallery searched as int8 (4× less memory than float, see core/gallery-index.ts). */
+function installGallery(pipeline: Pipeline, held: HeldGallery | null): void {
+  if (!held || (!held.batch?.count && held.products.length === 0)) {
+    pipeline.setGallery(null);
+    return;
+  }
+  const gallery = pipeline.createGallery('int8');
+  for (const p of held.products) gallery.addProduct(p);
+  if (held.batch) addBatchToGallery(gallery, held.batch);
+  pipeline.setGallery(gallery);
 }
 
 function embeddingSpec(manifest: ModelManifest): EngineInfo['embedding'] {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { GalleryIndex } from '../core/gallery-index.ts';
 import { float32Tensor, quantizeRows, toFloat32 } from '../core/gallery-pack/tensor.ts';
 import { seededRandom } from '../core/seeded-random.ts';
-import { productId, referenceId } from '../core/types.ts';
-import { batchBytes, batchProblem, batchTransferables, packReferences, unpackReferences, type StoredReference } from './reference-batch.ts';
+import { productId, referenceId, type ProductId } from '../core/types.ts';
+import { addBatchToGallery, batchBytes, batchProblem, batchTransferables, packReferences, type ReferenceBatch, type StoredReference } from './reference-batch.ts';
 
 const SHAPE = { dim: 32, patchDim: 16, cells: 9 };
 const MODEL = 'a'.repeat(64);
@@ -32,6 +32,18 @@ function floatReferences(count: number, seed = 7): { product: string; reference:
   }));
 }
 
+const SPEC = { model: MODEL, dim: SHAPE.dim, patchDim: SHAPE.patchDim, patchGrid: [3, 3] as [number, number] };
+
+/** The batch installed as the worker installs it: an int8 gallery holding the batch's arrays. */
+function int8GalleryOf(batch: ReferenceBatch): GalleryIndex {
+  const gallery = new GalleryIndex({ ...SPEC, precision: 'int8' });
+  addBatchToGallery(gallery, batch);
+  return gallery;
+}
+
+/** Every reference of the gallery, in the order added (products in order of first appearance). */
+const referencesIn = (g: GalleryIndex) => g.products().flatMap((p) => [...g.referencesOf(p.id)]);
+
 const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let dot = 0, na = 0, nb = 0;
   for (let i = 0; i < a.length; i++) {
@@ -55,13 +67,15 @@ describe('reference batch', () => {
     // int8 values, a float32 scale per row, a mask byte per patch cell.
     expect(batchBytes(batch)).toBe(40 * (dim + 4) + 40 * cells * (patchDim + 4 + 1));
 
-    const back = unpackReferences(batch);
-    expect(back.map((r) => r.reference)).toEqual(refs.map((r) => r.reference));
-    refs.forEach((r, i) => {
-      expect(cosine(back[i].embedding, r.embedding)).toBeGreaterThan(0.999);
+    const gallery = int8GalleryOf(batch);
+    const back = new Map(referencesIn(gallery).map((r) => [r.id as string, r]));
+    expect([...back.keys()].sort()).toEqual(refs.map((r) => r.reference).sort());
+    refs.forEach((r) => {
+      const held = back.get(r.reference)!;
+      expect(cosine(held.embedding, r.embedding)).toBeGreaterThan(0.999);
       for (let c = 0; c < SHAPE.cells; c++) {
         const span = [c * SHAPE.patchDim, (c + 1) * SHAPE.patchDim] as const;
-        expect(cosine(back[i].patches.subarray(...span), r.patches.subarray(...span))).toBeGreaterThan(0.999);
+        expect(cosine(Array.from(held.patches).slice(...span), r.patches.subarray(...span))).toBeGreaterThan(0.999);
       }
     });
   });
@@ -73,10 +87,14 @@ describe('reference batch', () => {
       embedding: quantizeRows(r.embedding, 1, SHAPE.dim),
       patches: quantizeRows(r.patches, SHAPE.cells, SHAPE.patchDim),
     }));
-    const back = unpackReferences(packReferences(MODEL, SHAPE, stored, []));
-    stored.forEach((s, i) => {
-      expect(Array.from(back[i].embedding)).toEqual(Array.from(toFloat32(s.embedding)));
-      expect(Array.from(back[i].patches)).toEqual(Array.from(toFloat32(s.patches)));
+    const back = new Map(referencesIn(int8GalleryOf(packReferences(MODEL, SHAPE, stored, []))).map((r) => [r.id as string, r]));
+    stored.forEach((s) => {
+      const held = back.get(s.reference)!;
+      expect(Array.from(held.patches)).toEqual(Array.from(toFloat32(s.patches)));
+      // The index keeps the int8 values; read back, the row is the same direction at unit length.
+      const stored = toFloat32(s.embedding);
+      const norm = Math.hypot(...stored);
+      Array.from(held.embedding).forEach((v, i) => expect(v).toBeCloseTo(stored[i] / norm, 6));
     });
   });
 
@@ -97,15 +115,16 @@ describe('reference batch', () => {
     expect(batchProblem(arrived)).toBeNull();
     expect(arrived.model).toBe(MODEL);
     expect(arrived.products).toEqual(products);
-    const back = unpackReferences(arrived);
-    expect(back[0].imageCells).toBeUndefined();
-    expect(back[1].imageCells).toEqual(cells);
+    const gallery = int8GalleryOf(arrived);
+    expect(gallery.product(productId('product-0'))).toEqual(products[0]);
+    const back = new Map(referencesIn(gallery).map((r) => [r.id as string, r]));
+    expect(back.get('ref-0')!.imageCells).toBeUndefined();
+    expect(back.get('ref-1')!.imageCells).toEqual(cells);
   });
 
-  it('identifies exactly as the float vectors do', () => {
+  it('identifies as the float vectors do, re-ranked by patches too, in about a quarter of the memory', () => {
     const refs = floatReferences(60, 11);
-    const spec = { model: MODEL, dim: SHAPE.dim, patchDim: SHAPE.patchDim, patchGrid: [3, 3] as [number, number] };
-    const floatIndex = new GalleryIndex(spec);
+    const floatIndex = new GalleryIndex(SPEC);
     refs.forEach((r) => floatIndex.addReference({ id: referenceId(r.reference), product: productId(r.product), embedding: r.embedding, patches: r.patches }));
     const batch = packReferences(
       MODEL,
@@ -113,14 +132,22 @@ describe('reference batch', () => {
       refs.map((r) => ({ ...r, embedding: float32Tensor(r.embedding, 1, SHAPE.dim), patches: float32Tensor(r.patches, SHAPE.cells, SHAPE.patchDim) })),
       [],
     );
-    const int8Index = new GalleryIndex(spec);
-    for (const r of unpackReferences(batch)) int8Index.addReference({ id: r.reference!, product: r.product, embedding: r.embedding, patches: r.patches });
+    const int8Index = int8GalleryOf(batch);
     // Queries near a reference (a noisy copy), as a photo of an enrolled product would be.
     const random = seededRandom(3);
     for (const r of refs.slice(0, 20)) {
       const query = r.embedding.map((v) => v + (random() - 0.5) * 0.2);
-      expect(int8Index.identify(query, { top: 1 })[0].product).toBe(floatIndex.identify(query, { top: 1 })[0].product);
+      const patches = r.patches.map((v) => v + (random() - 0.5) * 0.2);
+      const float = floatIndex.identify(query, { top: 3, patches });
+      const int8 = int8Index.identify(query, { top: 3, patches });
+      expect(int8.map((m) => m.product)).toEqual(float.map((m) => m.product));
+      int8.forEach((m, i) => expect(Math.abs(m.similarity - float[i].similarity)).toBeLessThan(0.01));
+      expect(int8Index.memoryFor(r.product as ProductId)!.features).toHaveLength(floatIndex.memoryFor(r.product as ProductId)!.features.length);
     }
+    // Per reference: the vector row (values, scale for int8, group and liveness) and the patches.
+    const { dim, patchDim, cells } = SHAPE;
+    expect(int8Index.vectorBytes + int8Index.patchBytes).toBe(60 * (dim + 4 + 5 + cells * (patchDim + 4)));
+    expect(floatIndex.vectorBytes + floatIndex.patchBytes).toBe(60 * (dim * 4 + 5 + cells * patchDim * 4));
   });
 
   it('refuses vectors of the wrong shape and a batch whose arrays disagree with its count', () => {
@@ -130,6 +157,7 @@ describe('reference batch', () => {
     const batch = packReferences(MODEL, SHAPE, [{ ...r, embedding: float32Tensor(r.embedding, 1, SHAPE.dim), patches: float32Tensor(r.patches, SHAPE.cells, SHAPE.patchDim) }], []);
     const cut = { ...batch, patches: batch.patches.subarray(1) };
     expect(batchProblem(cut)).toBe('the patch features do not match the batch size');
-    expect(() => unpackReferences(cut)).toThrow('the patch features do not match the batch size');
+    expect(() => int8GalleryOf(cut)).toThrow('the patch features do not match the batch size');
+    expect(() => addBatchToGallery(new GalleryIndex({ ...SPEC, model: 'b'.repeat(64) }), batch)).toThrow(/embedded with model aaaaaaaaaaaa…, this gallery holds bbbbbbbbbbbb…/);
   });
 });

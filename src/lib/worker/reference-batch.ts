@@ -2,11 +2,11 @@
 // as int8 rows with one float32 scale per row (what IndexedDB already holds for most of them), in
 // a handful of contiguous buffers that are transferred (moved), not copied. Float32 patch features
 // cost ~100 KB per reference; this costs a quarter of that and a fixed number of transferables
-// however large the gallery grows.
+// however large the gallery grows. The worker searches the batch as it arrived (int8), see
+// addBatchToGallery.
 import { quantizeRows, type StoredTensor } from '../core/gallery-pack/tensor.ts';
-import type { GalleryProduct } from '../core/gallery-index.ts';
+import type { GalleryIndex, GalleryProduct } from '../core/gallery-index.ts';
 import { productId, referenceId } from '../core/types.ts';
-import type { ReferenceEmbedding } from '../pipeline/api.ts';
 
 export interface BatchShape {
   dim: number;
@@ -106,33 +106,30 @@ export function batchProblem(b: ReferenceBatch): string | null {
   return null;
 }
 
-function dequantize(data: Int8Array, scales: Float32Array, dim: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let row = 0; row < scales.length; row++) {
-    const s = scales[row];
-    for (let i = row * dim; i < (row + 1) * dim; i++) out[i] = data[i] * s;
-  }
-  return out;
-}
-
 /**
- * The references as the pipeline takes them. The float vectors are views into two arrays (one
- * for embeddings, one for patches), not one allocation per reference.
+ * Adds the batch's products and references to a gallery without widening them: the gallery holds
+ * views into the batch's int8 patch buffer (one allocation for all references), and copies only
+ * the int8 global embeddings into its vector index. The batch is refused whole if malformed.
  */
-export function unpackReferences(b: ReferenceBatch): ReferenceEmbedding[] {
+export function addBatchToGallery(gallery: GalleryIndex, b: ReferenceBatch): void {
   const problem = batchProblem(b);
   if (problem) throw new RangeError(problem);
   const { dim, patchDim, cells } = b;
-  const embeddings = dequantize(b.embeddings, b.embeddingScales, dim);
-  const patches = dequantize(b.patches, b.patchScales, patchDim);
-  return b.referenceIds.map((id, i) => {
+  for (const p of b.products) gallery.addProduct(p);
+  b.referenceIds.forEach((id, i) => {
     const mask = b.imageCells.subarray(i * cells, (i + 1) * cells);
-    return {
-      product: productId(b.productOf[i]),
-      reference: referenceId(id),
-      embedding: embeddings.subarray(i * dim, (i + 1) * dim),
-      patches: patches.subarray(i * cells * patchDim, (i + 1) * cells * patchDim),
-      ...(mask.every((v) => v === 1) ? {} : { imageCells: Array.from(mask, (v) => v === 1) }),
-    };
+    const product = productId(b.productOf[i]);
+    gallery.addProduct({ id: product });
+    gallery.addQuantizedReference(
+      {
+        id: referenceId(id),
+        product,
+        embedding: b.embeddings.subarray(i * dim, (i + 1) * dim),
+        patches: b.patches.subarray(i * cells * patchDim, (i + 1) * cells * patchDim),
+        patchScales: b.patchScales.subarray(i * cells, (i + 1) * cells),
+        ...(mask.every((v) => v === 1) ? {} : { imageCells: Array.from(mask, (v) => v === 1) }),
+      },
+      b.model,
+    );
   });
 }
