@@ -4,6 +4,7 @@ import type { GallerySearchRow } from './gallery-search.ts';
 import type { PatchCompareRow } from './patch-compare.ts';
 import type { PreprocessRow } from './preprocessing.ts';
 import type { SearchRow } from './vector-search.ts';
+import type { WorkerGalleryRow } from './worker-gallery.ts';
 
 export interface BenchResult {
   date: string;
@@ -13,6 +14,7 @@ export interface BenchResult {
   vectorSearch: SearchRow[];
   gallerySearch?: GallerySearchRow[];
   patchCompare?: PatchCompareRow[];
+  workerGallery?: WorkerGalleryRow[];
 }
 
 const f = (x: number, digits = 1) => x.toFixed(digits);
@@ -50,6 +52,17 @@ export function toMarkdown(r: BenchResult): string {
   if (r.patchCompare?.length) {
     out.push('', '| references of the product | patches in | memory patches | memory MB | build ms, once per product (CPU) | compare ms per check (CPU) |', '|---:|---:|---:|---:|---:|---:|');
     for (const p of r.patchCompare) out.push(`| ${p.references} | ${p.patchesIn.toLocaleString('en-US')} | ${p.memoryPatches} | ${f(p.memoryMb, 2)} | ${f(p.buildMs, 0)} (${f(p.buildCpuMs, 0)}) | ${f(p.scoreMs)} (${f(p.scoreCpuMs)}) |`);
+  }
+  if (r.workerGallery?.length) {
+    const w0 = r.workerGallery[0];
+    out.push('', `Gallery held by the inference worker (${w0.dim}-d embeddings, ${w0.cells} × ${w0.patchDim} patch features per reference): float32 = widened on arrival (before 47f3f46), int8 = kept as it arrived. ms = identify with patch re-ranking, median of ${w0.queries} queries (first pass pools the references it touches).`, '');
+    out.push('| references | MB held float32 → int8 | ratio | ms / identify float32 → int8 | first pass ms float32 → int8 | install ms float32 → int8 | int8 top-1 = float32 top-1 |', '|---:|---:|---:|---:|---:|---:|---:|');
+    for (const w of r.workerGallery) {
+      const floatMb = w.mbFloat !== null ? f(w.mbFloat, 0) : `≈ ${f(w.floatMbEstimate ?? 0, 0)} (not run)`;
+      const ratio = f((w.mbFloat ?? w.floatMbEstimate ?? 0) / w.mbInt8, 2);
+      const or = (x: number | null, digits = 1) => (x === null ? '—' : f(x, digits));
+      out.push(`| ${w.references.toLocaleString('en-US')} | ${floatMb} → ${f(w.mbInt8, 0)} | ${ratio}× | ${or(w.msFloat)} → ${f(w.msInt8)} | ${or(w.msFirstFloat)} → ${f(w.msFirstInt8)} | ${or(w.installMsFloat, 0)} → ${f(w.installMsInt8, 0)} | ${w.top1Agreement === null ? '—' : `${f(w.top1Agreement * 100, 0)}%`} |`);
+    }
   }
   return out.join('\n');
 }

@@ -10,6 +10,7 @@ import { benchPatchCompare } from '../../../bench/patch-compare.ts';
 import { benchPreprocessing } from '../../../bench/preprocessing.ts';
 import { toMarkdown, type BenchResult } from '../../../bench/report.ts';
 import { benchVectorSearch } from '../../../bench/vector-search.ts';
+import { benchWorkerGallery, WORKER_GALLERY_LARGEST } from '../../../bench/worker-gallery.ts';
 import { parseManifest } from '../../lib/core/manifest-parse.ts';
 import type { ModelInputSpec, ModelManifest } from '../../lib/core/model-manifest.ts';
 import { configureOrt, ortSettings } from '../../lib/inference/index.ts';
@@ -57,6 +58,7 @@ export const command: CliCommand = {
       vectorSearch: benchVectorSearch(sizes, dim, 9, log),
       gallerySearch: benchGallerySearch(sizes, dim, 9, log),
       patchCompare: benchPatchCompare([5, 30, 300], embeddingSpec?.patchGrid ?? [14, 14], embeddingSpec?.patchDim ?? 128, log),
+      workerGallery: await benchWorkerGallery(sizes.filter((n) => n <= WORKER_GALLERY_LARGEST), dim, embeddingSpec?.patchGrid ?? [14, 14], embeddingSpec?.patchDim ?? 128, 40, log),
     };
     const json = JSON.stringify(result, null, 1);
     const target = join(projectRoot, 'bench', 'results.json');
