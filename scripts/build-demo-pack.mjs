@@ -4,10 +4,13 @@
 // photos each plus the catalogue ("iconic") image. The "Try a sample" photos are from the val
 // split, so none of them is in the gallery they are matched against.
 //
-// Images only (--no-embed): a pack with vectors is refused by a device running any other model
-// release, and the demo must survive model updates; the app embeds these 48 photos in the
-// background on first run (a few seconds), exactly as it re-embeds after a model change.
-// usage: node scripts/build-demo-pack.mjs [path/to/grocery-dev]
+// With vectors of the current embedding model (models/manifest.json), so a first run searches at
+// once instead of embedding 48 photos. A device whose model differs imports the photos and
+// re-embeds them in the background, as after a model change (the first-run import happens before
+// the device records its model, so the pack is never refused for it). Rerun after every change
+// of the embedding model or its descriptor: tests/unit/demo-pack.test.ts fails while the shipped
+// vectors are stale.
+// usage: npm run demo:pack [-- path/to/grocery-dev]
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,7 +56,7 @@ try {
     for (const f of readdirSync(dir)) utimesSync(join(dir, f), captured, captured);
   }
   mkdirSync('public/demo', { recursive: true });
-  execFileSync('node', ['bin/intact.mjs', 'gallery', 'build', work, '-o', 'public/demo/demo.intactpack', '--name', 'Intact demo gallery (GroceryStore, MIT)', '--no-embed'], {
+  execFileSync('node', ['bin/intact.mjs', 'gallery', 'build', work, '-o', 'public/demo/demo.intactpack', '--name', 'Intact demo gallery (GroceryStore, MIT)', '--precision', 'i8'], {
     stdio: 'inherit',
     env: { ...process.env, SOURCE_DATE_EPOCH },
   });

@@ -75,10 +75,11 @@ test.describe('on a first run', () => {
     await expect(verdict).toContainText('not compared with reference photos yet: the gallery is still being prepared');
     await expect(verdict).not.toContainText('none in the gallery');
 
+    const releasedAt = Date.now();
     release();
-    // The demo pack carries no vectors: this device embeds its 48 references, counted as it goes.
-    await expect(preparing).toContainText(/\(\d+ of 48\)/, { timeout: 120_000 });
+    // The demo pack carries the shipped model's vectors, so the 48 references need no embedding here.
     await expect(preparing).toHaveCount(0, { timeout: 240_000 });
+    console.log(`demo gallery ready ${Date.now() - releasedAt} ms after its pack was released`);
 
     await page.getByLabel('Photo file').setInputFiles('public/samples/oatly-oat-milk.jpg');
     await expect(verdict).toHaveText(VERDICT);
