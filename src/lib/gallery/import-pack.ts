@@ -6,8 +6,10 @@ import {
   decodePack,
   isPackError,
   mergeCatalogs,
+  sameModel,
   sha256Hex,
   type DecodedPack,
+  type EmbeddingModelRef,
   type PackErrorReason,
   type VerifyOptions,
 } from '../core/gallery-pack/index.ts';
@@ -20,6 +22,12 @@ import { modelKey, STAGING_STORES, type EmbeddingRecord, type ImageRecord, type 
 export interface ImportOptions extends Omit<VerifyOptions, 'expectedModel'> {
   /** Shown in the gallery history, e.g. the file name. */
   source?: string;
+  /**
+   * A pack whose vectors come from another embedding model than this device's: refused (the
+   * default; whoever imports it wants those vectors), or taken without its vectors, the photos
+   * to be re-embedded here (the bundled demo pack, which must outlive model changes).
+   */
+  otherModel?: 'refuse' | 'reembed';
 }
 
 export interface ImportSummary {
@@ -40,12 +48,12 @@ export class PackImportError extends GalleryError {
   }
 }
 
-async function verify(bytes: Uint8Array, db: GalleryDatabase, options: ImportOptions): Promise<DecodedPack> {
-  const activeModel = (await getMeta(db, 'activeModel')) ?? undefined;
+async function verify(bytes: Uint8Array, db: GalleryDatabase, activeModel: EmbeddingModelRef | undefined, options: ImportOptions): Promise<DecodedPack> {
+  const { otherModel, source: _source, ...verifyOptions } = options;
   // The device's policy comes last: no caller can import around "only signed packs".
   const policy = packVerifyOptions(await loadPackPolicy(db));
   try {
-    return await decodePack(bytes, { ...options, ...policy, expectedModel: activeModel });
+    return await decodePack(bytes, { ...verifyOptions, ...policy, expectedModel: otherModel === 'reembed' ? undefined : activeModel });
   } catch (e) {
     if (isPackError(e)) throw new PackImportError(e.reason, `Pack refused: ${e.message}. The gallery is unchanged.`);
     throw e;
@@ -59,10 +67,12 @@ async function clearStaging(db: GalleryDatabase): Promise<void> {
 }
 
 export async function importPack(db: GalleryDatabase, bytes: Uint8Array, options: ImportOptions = {}): Promise<ImportSummary> {
-  const pack = await verify(bytes, db, options);
+  const activeModel = (await getMeta(db, 'activeModel')) ?? undefined;
+  const pack = await verify(bytes, db, activeModel, options);
   const { content, contentHash } = pack;
   const now = new Date().toISOString();
-  const model = content.model ? modelKey(content.model) : null;
+  // Vectors of another model than the device's (only let through with otherModel: 'reembed') are left out.
+  const model = content.model && (!activeModel || sameModel(content.model, activeModel)) ? modelKey(content.model) : null;
 
   const products: ProductRecord[] = content.products.map((p) => ({ ...p, updatedAt: now }));
   const references: ReferenceRecord[] = [];

@@ -118,7 +118,8 @@ export class GalleryState {
       if (demo && !(await getMeta(this.#db, 'demoImported'))) {
         // Marked only on success, so a failed first attempt (offline, storage full) is retried next start.
         try {
-          const s = await importPackFromUrl(this.#db, demo, { source: 'the bundled demo pack' });
+          // Its vectors are of the bundled model; a device running another re-embeds its photos.
+          const s = await importPackFromUrl(this.#db, demo, { source: 'the bundled demo pack', otherModel: 'reembed' });
           await this.#db.put('meta', true, 'demoImported');
           this.message = `Demo gallery loaded: ${s.products} products, ${s.references} references.`;
         } catch (e) {
