@@ -8,6 +8,7 @@ import { EmbeddingCache } from '../src/cli/embedding-cache.ts';
 import { cacheDir } from '../src/cli/paths.ts';
 import type { GalleryIndex } from '../src/lib/core/gallery-index.ts';
 import { sha256Hex } from '../src/lib/core/sha256.ts';
+import { vectorKey } from '../src/lib/core/vector-space.ts';
 import { productId, referenceId, type ProductId } from '../src/lib/core/types.ts';
 import type { ImageEmbedding } from '../src/lib/pipeline/api.ts';
 import type { Inspector } from '../src/lib/pipeline/inspector.ts';
@@ -30,7 +31,7 @@ export const allDevPhotos = (data: string, split: string): DevPhoto[] => devClas
 const caches = new Map<string, EmbeddingCache>();
 
 export async function embedCached(inspector: Inspector, bytes: Uint8Array, label: string): Promise<ImageEmbedding> {
-  const model = inspector.embeddingModel.sha256;
+  const model = vectorKey(inspector.embeddingModel);
   let cache = caches.get(model);
   if (!cache) caches.set(model, (cache = new EmbeddingCache(cacheDir(), model)));
   const key = await sha256Hex(bytes);

@@ -13,6 +13,7 @@ import { cacheDir } from '../src/cli/paths.ts';
 import { sha256Hex } from '../src/lib/core/sha256.ts';
 import { VectorIndex, probesFor } from '../src/lib/core/vector-index.ts';
 import { GalleryLikeVectors } from './gallery-like-vectors.ts';
+import { vectorKey } from '../src/lib/core/vector-space.ts';
 
 const data = resolve(process.argv[2] ?? '../shared/data/grocery-dev');
 const log = { info: (m: string) => process.stderr.write(`${m}\n`), progress: () => {} };
@@ -46,7 +47,7 @@ function cosineStats(photos: Photo[]) {
 
 async function main() {
   const inspector = await loadInspector(log);
-  const cache = new EmbeddingCache(cacheDir(), inspector.embeddingModel.sha256);
+  const cache = new EmbeddingCache(cacheDir(), vectorKey(inspector.embeddingModel));
   const classes = readdirSync(join(data, 'train')).filter((c) => !c.startsWith('.')).sort();
   const load = async (split: string): Promise<Photo[]> => {
     const out: Photo[] = [];

@@ -70,6 +70,22 @@ def embedding_spec(outputs: dict[str, np.ndarray]) -> dict:
     return {"dim": int(outputs["embedding"].shape[1]), "patchDim": int(patch_dim), "patchGrid": [side, side]}
 
 
+# The gallery's global descriptor recipe (src/lib/core/global-descriptor.ts): whole-image
+# embedding averaged with a centred crop's, plus a colour signature at weight 0.5. Chosen on
+# the dev photos (models/README.md, "Global descriptor"); the key ties vectors to file + recipe.
+GLOBAL_DESCRIPTOR = {
+    "centreCrop": 0.8,
+    "colour": {"hueBins": 18, "saturationBins": 3, "valueBins": 3, "greyBins": 4, "margin": 0.1, "minSaturation": 0.2, "weight": 0.5},
+}
+
+
+def global_descriptor(file_sha256: str, embedding_dim: int) -> dict:
+    c = GLOBAL_DESCRIPTOR["colour"]
+    recipe = {**GLOBAL_DESCRIPTOR, "dim": embedding_dim + c["hueBins"] * c["saturationBins"] * c["valueBins"] + c["greyBins"]}
+    canonical = json.dumps(recipe, sort_keys=True, separators=(",", ":"))
+    return {**recipe, "key": hashlib.sha256(f"{file_sha256}\n{canonical}".encode()).hexdigest()}
+
+
 def app_normalise(images: np.ndarray) -> np.ndarray:
     """NCHW float32 computed as src/lib/core/preprocess.ts does: pixel * (1 / (255 * std)) + (-mean / std),
     in double precision, then stored as float32. int8 graphs round their input to 8 bits, so
@@ -135,6 +151,7 @@ def main(work: Path, models_dir: Path) -> None:
     for entry, (prec, path) in zip(entries, files.items()):
         r = ort_infer(models_dir, path, images, work, inputs=app_normalise(images))
         entry["embedding"] = embedding_spec(r)
+        entry["embedding"]["global"] = global_descriptor(entry["sha256"], entry["embedding"]["dim"])
         rows = []
         for i, (meta, _) in enumerate(refs):
             rows.append({

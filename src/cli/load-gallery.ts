@@ -1,5 +1,6 @@
 // `--gallery <dir|pack>`: a folder in the DESIGN.md layout, or a pack file built by
 // `intact gallery build` (verified in full before use).
+import { embeddingModelRef } from '../lib/core/vector-space.ts';
 import { readFile, stat } from 'node:fs/promises';
 import type { GalleryIndex } from '../lib/core/gallery-index.ts';
 import { decodePack, PackError } from '../lib/core/gallery-pack/index.ts';
@@ -22,13 +23,10 @@ export async function checkGalleryPath(path: string): Promise<'folder' | 'pack'>
 
 export async function loadGallery(path: string, inspector: Inspector, log: Log): Promise<GalleryIndex> {
   const kind = await checkGalleryPath(path);
-  const model = inspector.embeddingModel;
+  const model = embeddingModelRef(inspector.embeddingModel);
   if (kind === 'folder') return loadGalleryFolder(path, inspector, new EmbeddingCache(cacheDir(), model.sha256), log);
-  const spec = model.embedding!;
   try {
-    const { content } = await decodePack(new Uint8Array(await readFile(path)), {
-      expectedModel: { id: model.id, version: model.version, sha256: model.sha256, dim: spec.dim, patchDim: spec.patchDim, patchGrid: spec.patchGrid },
-    });
+    const { content } = await decodePack(new Uint8Array(await readFile(path)), { expectedModel: model });
     const gallery = galleryIndexFromPack(content);
     log.info(`gallery pack ${path}: ${gallery.productCount} products, ${gallery.referenceCount} references`);
     return gallery;

@@ -10,6 +10,8 @@ import { BARCODE_MARGIN } from '../../src/lib/core/barcode-match.ts';
 import { decide } from '../../src/lib/core/decision/decide.ts';
 import { DEFAULT_UNIT_COUNT_OPTIONS } from '../../src/lib/core/unit-count.ts';
 import { configureOrt } from '../../src/lib/inference/index.ts';
+import { colourSignature } from '../../src/lib/core/colour-signature.ts';
+import { centreCrop, combineDescriptor, descriptorKey } from '../../src/lib/core/global-descriptor.ts';
 import { Inspector, UnknownProductError } from '../../src/lib/pipeline/inspector.ts';
 
 const dir = new URL('../fixtures/tiny-model/', import.meta.url);
@@ -202,5 +204,36 @@ describe('Inspector on the fixture model', async () => {
     inspector.setReferences(refs);
     const { matches } = await inspector.identify(productImage(1, 7));
     expect(matches[0].product).toBe('q1');
+  });
+
+  it('with a descriptor recipe, embeds whole image + centre crop + colour under the recipe key, and refuses a key that does not match', async () => {
+    const entry = manifest.models[0];
+    const recipe = {
+      centreCrop: 0.8,
+      colour: { hueBins: 6, saturationBins: 2, valueBins: 2, greyBins: 4, margin: 0.1, minSaturation: 0.2, weight: 0.5 },
+      dim: 8 + 28,
+      key: '',
+    };
+    recipe.key = await descriptorKey(entry.sha256, recipe);
+    const withRecipe: ModelManifest = { schema: 1, models: [{ ...entry, embedding: { ...entry.embedding!, global: recipe } }] };
+    const described = await Inspector.create({ manifest: withRecipe, readFile, providers: ['wasm'] });
+    const image = productImage(2, 3);
+    const e = await described.embed(image);
+    expect(e.model).toBe(recipe.key);
+    expect(e.embedding).toHaveLength(recipe.dim);
+    const plain = await inspector.embed(image);
+    const centre = await inspector.embed(centreCrop(image, recipe.centreCrop));
+    const expected = combineDescriptor(plain.embedding, centre.embedding, colourSignature(image, recipe.colour), recipe.colour.weight);
+    e.embedding.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+    expect(Array.from(e.patches)).toEqual(Array.from(plain.patches));
+    // The gallery it makes holds descriptor-length vectors under the key, and inspect uses them.
+    const g = described.createGallery();
+    expect(g.spec).toMatchObject({ model: recipe.key, dim: recipe.dim });
+    g.addReference({ id: 'r' as never, product: productId('p'), ...e }, e.model);
+    expect((await described.inspect(image, { gallery: g })).matches[0].product).toBe('p');
+    await described.dispose();
+
+    const tampered: ModelManifest = { schema: 1, models: [{ ...entry, embedding: { ...entry.embedding!, global: { ...recipe, centreCrop: 0.7 } } }] };
+    await expect(Inspector.create({ manifest: tampered, readFile, providers: ['wasm'] })).rejects.toThrow(/embedding.global.key does not match/);
   });
 });

@@ -9,9 +9,17 @@ const entry = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+const globalRecipe = {
+  centreCrop: 0.8,
+  colour: { hueBins: 18, saturationBins: 3, valueBins: 3, greyBins: 4, margin: 0.1, minSaturation: 0.2, weight: 0.5 },
+  dim: 422,
+  key: 'cd'.repeat(32),
+};
+
 describe('model manifest parsing', () => {
   it('accepts a well-formed manifest and finds the default and fp32 entries per role', () => {
-    const m = parseManifest({ schema: 1, models: [entry(), entry({ id: 'm32', precision: 'fp32', default: false })] });
+    const withRecipe = entry({ id: 'm32', precision: 'fp32', default: false, embedding: { dim: 256, patchDim: 128, patchGrid: [7, 7], global: globalRecipe } });
+    const m = parseManifest({ schema: 1, models: [entry(), withRecipe] });
     expect(entryFor(m, 'damage').id).toBe('m');
     expect(entryFor(m, 'embedding', 'fp32').id).toBe('m32');
   });
@@ -24,6 +32,9 @@ describe('model manifest parsing', () => {
     [{ schema: 1, models: [entry({ embedding: { dim: 0, patchDim: 0, patchGrid: [0, 0] } })] }, /embedding dim, patchDim and patchGrid must be positive whole numbers/],
     [{ schema: 1, models: [entry({ input: { name: 'input' } })] }, /invalid "input" spec/],
     ['nope', /not a JSON object/],
+    [{ schema: 1, models: [entry({ embedding: { dim: 256, patchDim: 128, patchGrid: [7, 7], global: { ...globalRecipe, dim: 256 } } })] }, /embedding.global dim is 256, but embedding dim \+ colour bins = 422/],
+    [{ schema: 1, models: [entry({ embedding: { dim: 256, patchDim: 128, patchGrid: [7, 7], global: { ...globalRecipe, key: 'KEY' } } })] }, /embedding.global key must be 64 lowercase hex digits/],
+    [{ schema: 1, models: [entry({ embedding: { dim: 256, patchDim: 128, patchGrid: [7, 7], global: { ...globalRecipe, centreCrop: 0 } } })] }, /centreCrop must be in \(0, 1\]/],
   ])('rejects %j with a clear reason', (json, message) => {
     expect(() => parseManifest(json)).toThrow(message);
   });

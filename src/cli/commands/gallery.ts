@@ -1,6 +1,7 @@
 // `intact gallery build <dir> -o <file>`, `intact gallery verify <file>`, `intact gallery keygen`:
 // packs from the gallery folder layout, embedded with the same pipeline the app uses, written
 // atomically; a refused pack is bad input (exit 2) with its reason on one line.
+import { embeddingModelRef as vectorModelRef } from '../../lib/core/vector-space.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import {
@@ -36,8 +37,7 @@ const USAGE =
 
 export function embeddingModelRef(entry: ModelEntry): EmbeddingModelRef {
   if (!entry.embedding) throw new UsageError(`model ${entry.id} has the embedding role but no embedding spec`);
-  const { dim, patchDim, patchGrid } = entry.embedding;
-  return { id: entry.id, version: entry.version, sha256: entry.sha256, dim, patchDim, patchGrid };
+  return vectorModelRef(entry);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Validates models/manifest.json before anything trusts it: a manifest that names no default
 // model for a role, or an entry without a hash, must fail loudly at start, not at first check.
 import type { ModelEntry, ModelManifest, ModelRole, Precision } from './model-manifest.ts';
+import { descriptorLength, type GlobalDescriptorSpec } from './global-descriptor.ts';
 
 export class ManifestError extends Error {
   constructor(message: string) {
@@ -38,6 +39,7 @@ function checkEntry(e: unknown, i: number): ModelEntry {
       throw new ManifestError(`${where}: embedding dim, patchDim and patchGrid must be positive whole numbers (got ${JSON.stringify({ dim: emb.dim, patchDim: emb.patchDim, patchGrid: emb.patchGrid })})`);
     }
     if (typeof e.outputs.embedding !== 'string' || typeof e.outputs.patches !== 'string') throw new ManifestError(`${where} names no embedding/patches outputs`);
+    if (emb.global !== undefined) checkGlobalDescriptor(emb.global, emb.dim as number, where);
   }
   if ((e.roles as string[]).includes('damage') && (typeof e.outputs.damage !== 'string' || typeof e.outputs.types !== 'string')) {
     throw new ManifestError(`${where} names no damage/types outputs`);
@@ -58,4 +60,19 @@ export function entryFor(manifest: ModelManifest, role: ModelRole, precision?: P
   const found = precision ? withRole.find((m) => m.precision === precision) : withRole.find((m) => m.default);
   if (!found) throw new ManifestError(`no ${precision ?? 'default'} model for the "${role}" role`);
   return found;
+}
+
+function checkGlobalDescriptor(g: unknown, embeddingDim: number, where: string): void {
+  const bad = (what: string) => new ManifestError(`${where}: embedding.global ${what}`);
+  if (!isObject(g) || !isObject(g.colour)) throw bad('must be an object with a "colour" spec');
+  const c = g.colour;
+  if (!(typeof g.centreCrop === 'number' && g.centreCrop > 0 && g.centreCrop <= 1)) throw bad('centreCrop must be in (0, 1]');
+  const bins = ['hueBins', 'saturationBins', 'valueBins', 'greyBins'] as const;
+  if (!bins.every((k) => Number.isInteger(c[k]) && (c[k] as number) > 0)) throw bad('colour bins must be positive whole numbers');
+  if (!(typeof c.margin === 'number' && c.margin >= 0 && c.margin < 0.5)) throw bad('colour margin must be in [0, 0.5)');
+  if (!(typeof c.minSaturation === 'number' && c.minSaturation >= 0 && c.minSaturation < 1)) throw bad('colour minSaturation must be in [0, 1)');
+  if (!(typeof c.weight === 'number' && c.weight >= 0)) throw bad('colour weight must be ≥ 0');
+  const expected = descriptorLength(embeddingDim, { colour: c as unknown as GlobalDescriptorSpec['colour'] });
+  if (g.dim !== expected) throw bad(`dim is ${String(g.dim)}, but embedding dim + colour bins = ${expected}`);
+  if (typeof g.key !== 'string' || !/^[0-9a-f]{64}$/.test(g.key)) throw bad('key must be 64 lowercase hex digits');
 }

@@ -12,6 +12,8 @@
 //                     row-major over the grid
 // One graph may carry both roles (one backbone pass feeds both heads).
 
+import type { GlobalDescriptorSpec } from './global-descriptor.ts';
+
 export type ModelRole = 'damage' | 'embedding';
 export type Precision = 'int8' | 'fp32';
 
@@ -40,6 +42,11 @@ export interface EmbeddingSpec {
   dim: number;
   patchDim: number;
   patchGrid: [number, number];
+  /**
+   * How the gallery's global vector is made from this model (a centred second view and a
+   * colour signature; see core/global-descriptor.ts). Absent: the embedding output itself.
+   */
+  global?: GlobalDescriptorSpec;
 }
 
 export interface ModelEntry {

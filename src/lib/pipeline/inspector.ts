@@ -3,6 +3,7 @@
 import type { CheckResult, ProductMatch, ScoreMap, UnitCount } from '../core/check-result.ts';
 import { productsWithBarcode, resolveBarcode, type BarcodeResolution } from '../core/barcode-crosscheck.ts';
 import { GalleryIndex, type GalleryProduct } from '../core/gallery-index.ts';
+import { centreCrop, colourOf, combineDescriptor, descriptorKey } from '../core/global-descriptor.ts';
 import type { RgbaImage } from '../core/image.ts';
 import { entryFor, parseManifest } from '../core/manifest-parse.ts';
 import type { ModelEntry } from '../core/model-manifest.ts';
@@ -14,6 +15,7 @@ import { DAMAGE_TYPES, millis, probability, referenceId, type DamageType, type D
 import { countUnits, DEFAULT_UNIT_COUNT_OPTIONS, unitLayout, type UnitCountOptions, type UnitEstimate } from '../core/unit-count.ts';
 import type { Layout } from '../core/unit-slots.ts';
 import type { VectorPrecision } from '../core/vector-index.ts';
+import { descriptorDim, vectorKey } from '../core/vector-space.ts';
 import { AbortedError, ModelError, ModelHost, type TensorData } from '../inference/index.ts';
 import type { IdentifyResult, ImageEmbedding, InspectOptions, ModelStatus, Pipeline, PipelineOptions, ReferenceEmbedding } from './api.ts';
 
@@ -70,6 +72,7 @@ export class Inspector implements Pipeline {
     const damage = entryFor(manifest, 'damage');
     const embedding = entryFor(manifest, 'embedding');
     try {
+      await checkDescriptorKey(embedding);
       await inspector.host.load(damage);
       if (embedding !== damage) await inspector.host.load(embedding);
     } catch (e) {
@@ -81,6 +84,7 @@ export class Inspector implements Pipeline {
 
   /** Swaps in another model; on failure the current one stays (ModelError thrown). */
   async loadModel(entry: ModelEntry, bytes?: Uint8Array): Promise<void> {
+    await checkDescriptorKey(entry);
     await this.host.load(entry, bytes);
     this.defaultGallery = null;
   }
@@ -102,11 +106,11 @@ export class Inspector implements Pipeline {
     const entry = this.embeddingModel;
     const spec = entry.embedding;
     if (!spec) throw new ModelError('manifest', `model ${entry.id} has the embedding role but no embedding spec`, entry.id);
-    return new GalleryIndex({ model: entry.sha256, dim: spec.dim, patchDim: spec.patchDim, patchGrid: spec.patchGrid, precision });
+    return new GalleryIndex({ model: vectorKey(entry), dim: descriptorDim(entry), patchDim: spec.patchDim, patchGrid: spec.patchGrid, precision });
   }
 
   setGallery(gallery: GalleryIndex | null): void {
-    if (gallery && gallery.spec.model !== this.embeddingModel.sha256) {
+    if (gallery && gallery.spec.model !== vectorKey(this.embeddingModel)) {
       throw new Error('the gallery was embedded with a different model than the one loaded');
     }
     this.defaultGallery = gallery;
@@ -144,7 +148,21 @@ export class Inspector implements Pipeline {
     const { entry, session } = this.host.require('embedding');
     const input = preprocess(image, entry.input);
     const out = await session.run(input.data, input.dims, signal);
-    return this.readEmbedding(entry, out, input);
+    return this.describe(image, this.readEmbedding(entry, out, input), signal);
+  }
+
+  /**
+   * The gallery's global vector from the whole-image embedding: with a descriptor recipe in
+   * the manifest, one more pass on the centred crop plus the colour signature.
+   */
+  private async describe(image: RgbaImage, whole: ImageEmbedding, signal?: AbortSignal): Promise<ImageEmbedding> {
+    const { entry, session } = this.host.require('embedding');
+    const recipe = entry.embedding?.global;
+    if (!recipe) return whole;
+    const crop = preprocess(centreCrop(image, recipe.centreCrop), entry.input);
+    const out = await session.run(crop.data, crop.dims, signal);
+    const centre = this.output(entry, out, entry.outputs.embedding, 'embedding').data;
+    return { ...whole, embedding: combineDescriptor(whole.embedding, centre, colourOf(image, recipe), recipe.colour.weight), model: recipe.key };
   }
 
   async identify(image: RgbaImage, options: InspectOptions = {}): Promise<IdentifyResult> {
@@ -176,6 +194,7 @@ export class Inspector implements Pipeline {
     // Sequential, not Promise.all: both sessions share one WASM instance (and one GPU queue).
     const damageOut = await damageModel.session.run(damageInput.data, damageInput.dims, signal);
     const embedOut = needEmbedding && !sameGraph ? await embeddingModel.session.run(embedInput.data, embedInput.dims, signal) : null;
+    const emb = needEmbedding ? await this.describe(image, this.readEmbedding(embeddingModel.entry, embedOut ?? damageOut, embedInput), signal) : null;
     const tInfer = now();
     checkAborted(signal);
 
@@ -186,8 +205,7 @@ export class Inspector implements Pipeline {
     let anomalyMap: ScoreMap | null = null;
     let barcode: BarcodeResolution | null = null;
     let units: UnitCount | null = null;
-    if (needEmbedding && gallery) {
-      const emb = this.readEmbedding(embeddingModel.entry, embedOut ?? damageOut, embedInput);
+    if (emb && gallery) {
       const ranked = gallery.identify(emb.embedding, { top: options.top ?? 5, candidates: options.candidates, patches: emb.patches, imageCells: emb.imageCells });
       matches = ranked.map(({ product: p, score }) => ({ product: p, score }));
       if (options.barcode) barcode = resolveBarcode(options.barcode, gallery.products(), withBarcodeScores(options.barcode, gallery, emb, matches));
@@ -304,5 +322,14 @@ export class Inspector implements Pipeline {
       imageCells: imageCells(input.placement, entry.input.size, spec.patchGrid),
       model: entry.sha256,
     };
+  }
+}
+
+/** A descriptor recipe whose key does not hash to the model file + recipe was edited by hand. */
+async function checkDescriptorKey(entry: ModelEntry): Promise<void> {
+  const recipe = entry.embedding?.global;
+  if (!recipe) return;
+  if ((await descriptorKey(entry.sha256, recipe)) !== recipe.key) {
+    throw new ModelError('manifest', `model ${entry.id}: embedding.global.key does not match the model file and descriptor recipe (the recipe was changed without a new key; rebuild the manifest)`, entry.id);
   }
 }

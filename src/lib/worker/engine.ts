@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import { DEFAULT_DECISION_CONFIG, type DecisionConfig } from '../core/decision/decide.ts';
 import type { ModelManifest } from '../core/model-manifest.ts';
+import { embeddingModelRef } from '../core/vector-space.ts';
 import type { GalleryProduct } from '../core/gallery-index.ts';
 import type { ImageEmbedding, Pipeline, PipelineOptions, ReadModelFile } from '../pipeline/api.ts';
 import { decodeFrame } from './decode.ts';
@@ -274,9 +275,7 @@ function installGallery(pipeline: Pipeline, held: HeldGallery | null): void {
 
 function embeddingSpec(manifest: ModelManifest): EngineInfo['embedding'] {
   const entry = manifest.models.find((m) => m.default && m.roles.includes('embedding'));
-  if (!entry?.embedding) return undefined;
-  const { dim, patchDim, patchGrid } = entry.embedding;
-  return { id: entry.id, version: entry.version, sha256: entry.sha256, dim, patchDim, patchGrid };
+  return entry?.embedding ? embeddingModelRef(entry) : undefined;
 }
 
 function closeAnd<T>(image: ImageBitmap | Blob, outcome: T): T {
