@@ -76,6 +76,33 @@ describe('gallery index', () => {
   });
 });
 
+describe('re-ranking a product with many references', () => {
+  // Seven references look nothing like the query; the eighth, added last, is both the nearest by
+  // global embedding and the one whose patches match: only it should speak for its product.
+  const query = randomVec(dim), looks = randomVec(4 * patchDim);
+  const far = Array.from({ length: 7 }, () => ({ embedding: randomVec(dim), patches: randomVec(4 * patchDim) }));
+  const near = { embedding: jitter(query, 0.4), patches: jitter(looks, 0.05) };
+  const toInt8 = (v: Float32Array) => Int8Array.from(v, (x) => Math.round((x / Math.max(...v.map(Math.abs))) * 127));
+
+  for (const precision of ['float32', 'int8'] as const) {
+    it(`takes the product's references nearest to the query (${precision}, added as ${precision === 'int8' ? 'int8 rows' : 'float'})`, () => {
+      const g = new GalleryIndex({ model: 'a'.repeat(64), dim, patchDim, patchGrid: grid, precision });
+      const add = (id: string, product: string, r: { embedding: Float32Array; patches: Float32Array }) => {
+        if (precision === 'float32') g.addReference({ id: referenceId(id), product: productId(product), ...r });
+        else g.addQuantizedReference({ id: referenceId(id), product: productId(product), embedding: toInt8(r.embedding), patches: toInt8(r.patches), patchScales: new Float32Array(4).fill(1) });
+      };
+      far.forEach((r, k) => add(`many-${k}`, 'many', r));
+      add('many-near', 'many', near);
+      add('other-0', 'other', { embedding: jitter(query, 0.3), patches: randomVec(4 * patchDim) });
+      const [best] = g.identify(query, { top: 1, patches: looks });
+      expect(best.product).toBe('many');
+      expect(best.reference).toBe('many-near');
+      expect(best.patchSimilarity).toBeGreaterThan(0.95);
+      expect(g.referencesOf(productId('many'))).toHaveLength(8);
+    });
+  }
+});
+
 describe('gallery preparation at scale', () => {
   it('builds the inverted file with the patch memories once the gallery is large enough, exact before', async () => {
     const gallery = new GalleryIndex({ model: 'c'.repeat(64), dim, patchDim, patchGrid: grid, precision: 'int8' });
