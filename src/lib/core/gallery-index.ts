@@ -109,6 +109,13 @@ export class GalleryIndex {
   private readonly patchesByProduct = new Map<ProductId, HeldReference[]>();
   private readonly memories = new Map<ProductId, PatchMemory>();
   private readonly pooled = new WeakMap<HeldReference, PooledPatches>();
+  /** Widened int8 patches of one reference at a time, for pooling (which keeps nothing of its input). */
+  private scratch: Float32Array | null = null;
+  /**
+   * The float references of the product asked for last: a multipack's unit count reads them on
+   * every check of it, and widening hundreds of references each time would cost more than the check.
+   */
+  private lastReferences: { product: ProductId; references: readonly GalleryReference[] } | null = null;
 
   constructor(spec: GallerySpec) {
     this.spec = spec;
@@ -173,6 +180,7 @@ export class GalleryIndex {
   }
 
   private hold(ref: HeldReference): void {
+    if (this.lastReferences?.product === ref.product) this.lastReferences = null;
     this.referenceIds.push(ref.id);
     const list = this.patchesByProduct.get(ref.product) ?? [];
     list.push(ref);
@@ -180,12 +188,12 @@ export class GalleryIndex {
     this.memories.delete(ref.product);
   }
 
-  /** The reference's patch features as float (int8 ones widened into a new array). */
-  private floatPatches(ref: HeldReference): ArrayLike<number> {
+  /** The reference's patch features as float (int8 ones widened into `out`, a new array by default). */
+  private floatPatches(ref: HeldReference, out?: Float32Array): ArrayLike<number> {
     const p = ref.patches;
     if (!('scales' in p)) return p;
     const dim = this.spec.patchDim;
-    const out = new Float32Array(p.values.length);
+    out ??= new Float32Array(p.values.length);
     for (let row = 0; row < p.scales.length; row++) {
       const s = p.scales[row];
       for (let i = row * dim; i < (row + 1) * dim; i++) out[i] = p.values[i] * s;
@@ -244,7 +252,9 @@ export class GalleryIndex {
     return ranked.map((r) => {
       let p = this.pooled.get(r);
       if (!p) {
-        p = poolPatches(this.floatPatches(r), r.imageCells, this.spec.patchGrid, this.spec.patchDim);
+        const [gh, gw] = this.spec.patchGrid;
+        this.scratch ??= new Float32Array(gh * gw * this.spec.patchDim);
+        p = poolPatches(this.floatPatches(r, this.scratch), r.imageCells, this.spec.patchGrid, this.spec.patchDim);
         this.pooled.set(r, p);
       }
       return p;
@@ -253,12 +263,15 @@ export class GalleryIndex {
 
   /**
    * The product's references with float patch features: those added as float as they were
-   * given, int8 ones widened into new arrays on each call (with their embedding from the index).
+   * given, int8 ones widened (with their embedding from the index); the last product's are kept.
    */
   referencesOf(product: ProductId): readonly GalleryReference[] {
-    return (this.patchesByProduct.get(product) ?? []).map(
+    if (this.lastReferences?.product === product) return this.lastReferences.references;
+    const references = (this.patchesByProduct.get(product) ?? []).map(
       (r) => r.source ?? { id: r.id, product: r.product, embedding: this.vectors.vector(r.row), patches: this.floatPatches(r), imageCells: r.imageCells },
     );
+    this.lastReferences = { product, references };
+    return references;
   }
 
   /** The product's patch memory (built on first use, then cached); null without references. */
