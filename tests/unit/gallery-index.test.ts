@@ -99,6 +99,9 @@ describe('re-ranking a product with many references', () => {
       expect(best.reference).toBe('many-near');
       expect(best.patchSimilarity).toBeGreaterThan(0.95);
       expect(g.referencesOf(productId('many'))).toHaveLength(8);
+      // A reference added later is among them the next time they are asked for.
+      add('many-late', 'many', far[0]);
+      expect(g.referencesOf(productId('many')).map((r) => r.id)).toContain('many-late');
     });
   }
 });
