@@ -4,7 +4,7 @@ import * as Comlink from 'comlink';
 import { DEFAULT_DECISION_CONFIG, type DecisionConfig } from '../core/decision/decide.ts';
 import type { ModelManifest } from '../core/model-manifest.ts';
 import { embeddingModelRef } from '../core/vector-space.ts';
-import type { GalleryProduct } from '../core/gallery-index.ts';
+import type { GalleryIndex, GalleryProduct } from '../core/gallery-index.ts';
 import type { ImageEmbedding, Pipeline, PipelineOptions, ReadModelFile } from '../pipeline/api.ts';
 import { decodeFrame } from './decode.ts';
 import { recallGoodModels, rememberGoodModels } from './last-good-model.ts';
@@ -50,6 +50,8 @@ export class InferenceEngine implements InferenceWorkerApi {
   #gallery: HeldGallery | null = null;
   #running = new Map<number, AbortController>();
   #barcodeReaderStarted = false;
+  /** Stops the previous gallery's background preparation when another one is installed. */
+  #preparing: AbortController | null = null;
   /** Checks run strictly one after another: one session run at a time. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -125,7 +127,7 @@ export class InferenceEngine implements InferenceWorkerApi {
     // Vectors of the model being replaced must not be searched with the new one: only the
     // product metadata stays until the app sends vectors of this model.
     if (this.#gallery && this.#gallery.model !== embedding?.sha256) this.#gallery = { ...this.#gallery, batch: null };
-    installGallery(pipeline, this.#gallery);
+    this.#prepare(installGallery(pipeline, this.#gallery));
     this.#pipeline = pipeline;
     const models = pipeline.status();
     this.#info = {
@@ -217,7 +219,7 @@ export class InferenceEngine implements InferenceWorkerApi {
       }
       const gallery = { model: batch.model, batch, products: batch.products };
       try {
-        if (this.#pipeline) installGallery(this.#pipeline, gallery);
+        if (this.#pipeline) this.#prepare(installGallery(this.#pipeline, gallery));
       } catch (error) {
         return failure('references-refused', 'The gallery could not be handed to the checker; reopen the app.', String(error));
       }
@@ -254,6 +256,17 @@ export class InferenceEngine implements InferenceWorkerApi {
     });
   }
 
+  /**
+   * Builds the patch memories (and, for a large gallery, the inverted file) between checks, one
+   * product per macrotask, so no check pays for them; a check that comes first builds what it
+   * needs itself.
+   */
+  #prepare(gallery: GalleryIndex | null): void {
+    this.#preparing?.abort();
+    this.#preparing = gallery ? new AbortController() : null;
+    if (gallery) void gallery.buildMemories({ signal: this.#preparing!.signal }).catch(() => undefined);
+  }
+
   #serially<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(task, task);
     this.#queue = run.catch(() => undefined);
@@ -262,15 +275,16 @@ export class InferenceEngine implements InferenceWorkerApi {
 }
 
 /** The held gallery searched as int8 (4× less memory than float, see core/gallery-index.ts). */
-function installGallery(pipeline: Pipeline, held: HeldGallery | null): void {
+function installGallery(pipeline: Pipeline, held: HeldGallery | null): GalleryIndex | null {
   if (!held || (!held.batch?.count && held.products.length === 0)) {
     pipeline.setGallery(null);
-    return;
+    return null;
   }
   const gallery = pipeline.createGallery('int8');
   for (const p of held.products) gallery.addProduct(p);
   if (held.batch) addBatchToGallery(gallery, held.batch);
   pipeline.setGallery(gallery);
+  return gallery;
 }
 
 function embeddingSpec(manifest: ModelManifest): EngineInfo['embedding'] {
