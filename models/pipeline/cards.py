@@ -184,6 +184,10 @@ with its references. Input 224×224 RGB, letterboxed, value = (pixel/255 − 0.5
 Nearest-neighbour over gallery images, class score = best match. The train gallery is every
 train photo, except that a held-out class is in it only as its 5 enrolment references. The
 embedding was never fitted on the iconic images, the val photos or the held-out classes.
+These figures are the graph's `embedding` output alone. The app and the CLI search a descriptor
+built from it (the manifest's `embedding.global` recipe: a centred second view and a colour
+signature) and re-rank with patch features; those figures, measured through the app's code, are
+in models/README.md ("Global descriptor") and bench/gallery-eval.json.
 
 ## int8 vs fp32
 | | fp32 | int8 |
