@@ -5,15 +5,15 @@
 //   unseen products: classes the embedding never trained on, enrolled with 5 photos each;
 //   anomaly ROC-AUC on synthetic spills (a liquid stain drawn next to and over the item), tears,
 //   and broken sets (a 2×2 multipack with one unit missing) against each product's references;
-//   false alarms on printed look-alike artwork (bench/synthetic-anomalies.ts).
+//   false alarms on printed look-alike artwork (bench/synthetic-anomalies.ts, bench/anomaly-data.ts),
+//   with the patch features alone and with the cell colours beside them.
 // usage: npx tsx bench/gallery-eval.ts [path/to/grocery-dev] [--out bench/gallery-eval.json]
 //        [--held-out Class,Class,…]   (default: the model manifest's metrics.heldOutClasses)
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+//        [--only anomaly]             (the anomaly figures alone, merged into the existing --out file)
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { loadInspector } from '../src/cli/load-inspector.ts';
 import { GalleryIndex } from '../src/lib/core/gallery-index.ts';
-import { operatingPoints, rocAuc } from '../src/lib/core/decision/roc.ts';
-import { scorePatches } from '../src/lib/core/patch-anomaly.ts';
 import { blendedSimilarity, poolPatches, REFERENCES_PER_PRODUCT, SHORTLIST, windowedChamfer, type PooledPatches } from '../src/lib/core/rerank.ts';
 import { seededRandom as rng } from '../src/lib/core/seeded-random.ts';
 import { productId, referenceId, type ProductId } from '../src/lib/core/types.ts';
@@ -21,17 +21,19 @@ import type { ImageEmbedding } from '../src/lib/pipeline/api.ts';
 import type { Inspector } from '../src/lib/pipeline/inspector.ts';
 import { startClock } from './clock.ts';
 import { benchLog, devClasses, devPhotos, embedCached, type DevPhoto } from './dev-set.ts';
-import { multipack, printedDecoyFor, spillLayer, withPrint, withSpill, withTear } from './synthetic-anomalies.ts';
+import { anomalyFigures, anomalyImages } from './anomaly-data.ts';
 
 const args = process.argv.slice(2);
 const outIndex = args.indexOf('--out');
 const outFile = outIndex >= 0 ? args.splice(outIndex, 2)[1] : 'bench/gallery-eval.json';
 const heldOutIndex = args.indexOf('--held-out');
 const heldOutArg = heldOutIndex >= 0 ? args.splice(heldOutIndex, 2)[1].split(',') : null;
+const onlyIndex = args.indexOf('--only');
+const only = onlyIndex >= 0 ? args.splice(onlyIndex, 2)[1] : null;
+if (only !== null && only !== 'anomaly') throw new Error(`--only takes "anomaly", got "${only}"`);
 const data = resolve(args[0] ?? '../shared/data/grocery-dev');
 const ENROL_UNSEEN = 5;
 const CANDIDATES = 20;
-const DECOY_REFERENCES = 8;
 
 type Item = DevPhoto;
 const listClass = (split: string, cls: string): Item[] => devPhotos(data, split, cls);
@@ -147,43 +149,25 @@ function compareProductScoring(refs: Item[], refVec: ImageEmbedding[], queries: 
   return out;
 }
 
-interface Scored {
-  product: ProductId;
-  emb: ImageEmbedding;
-  damaged: boolean;
-}
-
-/** Item scores of the pipeline's comparison (core/patch-anomaly.ts), with the raw distances. */
-function scoreAll(inspector: Inspector, g: GalleryIndex, scored: Scored[]) {
-  const grid = inspector.embeddingModel.embedding!.patchGrid;
-  return scored.map((s) => ({ r: scorePatches({ features: s.emb.patches, valid: s.emb.imageCells }, grid, g.memoryFor(s.product)!), damaged: s.damaged }));
-}
-
 /**
- * ROC-AUC of the item score the pipeline uses, and, on the same distances, of two plain
- * poolings of the patch distances (worst patch; mean of the worst 5 %) to show what the
- * pipeline's normalisation and pooling buy.
+ * Anomaly figures on the val photos: queries are val photos, references the product's train
+ * photos (all of them for spills and tears, the first 8 for look-alike print, 5 multipacks for
+ * broken sets). The comparison's parameters were chosen on another split (bench/anomaly-selection.ts).
  */
-function anomalyAuc(inspector: Inspector, g: GalleryIndex, scored: Scored[]) {
-  const results = scoreAll(inspector, g, scored);
-  const pooled = (pool: (d: number[]) => number) =>
-    rocAuc(operatingPoints(results.map(({ r, damaged }) => ({ score: pool([...r.distances].filter((d) => !Number.isNaN(d)).sort((a, b) => b - a)), damaged }))));
-  return {
-    good: results.filter((i) => !i.damaged).length,
-    damaged: results.filter((i) => i.damaged).length,
-    rocAuc: rocAuc(operatingPoints(results.map(({ r, damaged }) => ({ score: r.score, damaged })))),
-    rocAucWorstPatch: pooled((d) => d[0]),
-    rocAucMeanWorst5pct: pooled((d) => {
-      const k = Math.max(1, Math.round(d.length * 0.05));
-      return d.slice(0, k).reduce((a, x) => a + x, 0) / k;
-    }),
-  };
+async function anomalySection(inspector: Inspector) {
+  const images = await anomalyImages(inspector, {
+    classes: classesOf('val'),
+    queries: (cls) => listClass('val', cls),
+    references: (cls) => listClass('train', cls),
+    train: (cls) => listClass('train', cls),
+    seeds: { spill: 11, tear: 17, decoy: 19, set: 13 },
+  });
+  const grid = inspector.embeddingModel.embedding!.patchGrid;
+  // The pipeline compares with the features alone until references carry their cell colours.
+  const { channel: _channel, pristineRatio: _ratio, ...features } = anomalyFigures(images, grid, 'features');
+  const { pristineRatio: _ratioColour, ...withColour } = anomalyFigures(images, grid, 'features+colour');
+  return { ...features, anomalyWithCellColour: withColour };
 }
-
-const quantileOf = (values: number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-};
 
 async function main() {
   const inspector = await loadInspector(log);
@@ -191,6 +175,14 @@ async function main() {
   const heldOut = new Set<string>(heldOutArg ?? (entry.metrics?.heldOutClasses as string[] | undefined) ?? []);
   if (heldOut.size === 0) log.info('the model manifest names no held-out classes: the "unseen" figures are skipped');
 
+  if (only === 'anomaly') {
+    const previous = existsSync(outFile) ? JSON.parse(readFileSync(outFile, 'utf8')) : {};
+    const results = { ...previous, anomalyDate: new Date().toISOString(), model: `${entry.id}@${entry.version} (${entry.precision}, ${entry.sha256.slice(0, 12)})`, ...(await anomalySection(inspector)) };
+    await inspector.dispose();
+    writeFileSync(outFile, `${JSON.stringify(results, null, 1)}\n`);
+    process.stdout.write(`${JSON.stringify(results, null, 1)}\n`);
+    return;
+  }
   const train = classesOf('train').flatMap((c) => listClass('train', c));
   const val = classesOf('val').flatMap((c) => listClass('val', c));
   const iconic = readdirSync(join(data, 'iconic'))
@@ -236,79 +228,7 @@ async function main() {
     results.seenClassesOnly = topK(trainGallery, seenQueries, seenQueries.map((q) => valVec[val.indexOf(q)]));
   }
 
-  // Anomaly: spills and tears on val photos vs the product's train references.
-  const spillRandom = rng(11);
-  const tearRandom = rng(17);
-  const spillScored: Scored[] = [];
-  const tearScored: Scored[] = [];
-  for (const [i, q] of val.entries()) {
-    spillScored.push({ product: q.product, emb: valVec[i], damaged: false });
-    spillScored.push({ product: q.product, emb: await embedCached(inspector, await withSpill(q.path, spillRandom), `${q.path}+spill`), damaged: true });
-    tearScored.push({ product: q.product, emb: valVec[i], damaged: false });
-    tearScored.push({ product: q.product, emb: await embedCached(inspector, await withTear(q.path, tearRandom), `${q.path}+tear`), damaged: true });
-  }
-  results.spillAnomaly = anomalyAuc(inspector, trainGallery, spillScored);
-  results.tearAnomaly = anomalyAuc(inspector, trainGallery, tearScored);
-
-  // Printed look-alikes. Each product gets its own artwork (a splash and a "crack" in its own
-  // colours). (1) The artwork is part of the packaging, so its references carry it too: the
-  // comparison must not flag it, and must still catch a spill on such a package. (2) The
-  // artwork is on the query only (the print changed since the references were taken): the
-  // references cannot vouch for it, reported to show what that costs. False alarms are
-  // counted at the threshold passing 95 % of plain pristine val photos against as many plain
-  // references (DECOY_REFERENCES per product: the number of references moves the scores).
-  const plainRefs = classesOf('val').flatMap((cls) => listClass('train', cls).slice(0, DECOY_REFERENCES));
-  const plainGallery = galleryOf(inspector, plainRefs, plainRefs.map((it) => trainVec[train.findIndex((t) => t.path === it.path)]));
-  const pristineScores = scoreAll(inspector, plainGallery, val.map((q, i) => ({ product: q.product, emb: valVec[i], damaged: false }))).map(({ r }) => r.score);
-  const threshold = quantileOf(pristineScores, 0.95);
-  const decoyRandom = rng(19);
-  const printRefs: Item[] = [];
-  const printRefVec: ImageEmbedding[] = [];
-  const printScored: Scored[] = [];
-  const printOnQuery: Scored[] = [];
-  for (const cls of classesOf('val')) {
-    const refs = listClass('train', cls).slice(0, DECOY_REFERENCES);
-    const decoy = await printedDecoyFor(refs[0].path, decoyRandom);
-    for (const it of refs) {
-      printRefs.push(it);
-      printRefVec.push(await embedCached(inspector, await withPrint(it.path, decoy), `${it.path}+print`));
-    }
-    for (const q of val.filter((v) => v.product === cls)) {
-      const printed = await embedCached(inspector, await withPrint(q.path, decoy), `${q.path}+print`);
-      printScored.push({ product: q.product, emb: printed, damaged: false });
-      printScored.push({ product: q.product, emb: await embedCached(inspector, await withPrint(q.path, decoy, spillLayer(decoyRandom)), `${q.path}+print+spill`), damaged: true });
-      printOnQuery.push({ product: q.product, emb: printed, damaged: false });
-    }
-  }
-  const printGallery = galleryOf(inspector, printRefs, printRefVec);
-  const falseAlarms = (scores: number[]) => scores.filter((x) => x > threshold).length / scores.length;
-  results.printedDecoys = {
-    thresholdAt5pctPristine: threshold,
-    printInReferences: {
-      falseAlarmRate: falseAlarms(scoreAll(inspector, printGallery, printScored.filter((x) => !x.damaged)).map(({ r }) => r.score)),
-      spillOnPrintedPackage: anomalyAuc(inspector, printGallery, printScored),
-    },
-    printOnlyOnQuery: { falseAlarmRate: falseAlarms(scoreAll(inspector, plainGallery, printOnQuery).map(({ r }) => r.score)) },
-  };
-
-  // Broken sets: references are 2×2 multipacks of 5 train photos per product; queries are val
-  // photos as full multipacks (good) and with one unit missing (damaged).
-  const setRefs: Item[] = [];
-  const setVec: ImageEmbedding[] = [];
-  for (const cls of classesOf('val')) {
-    for (const it of listClass('train', cls).slice(0, 5)) {
-      setRefs.push(it);
-      setVec.push(await embedCached(inspector, await multipack(it.path, null), `${it.path} ×4`));
-    }
-  }
-  const setGallery = galleryOf(inspector, setRefs, setVec);
-  const setRandom = rng(13);
-  const setScored: Scored[] = [];
-  for (const q of val) {
-    setScored.push({ product: q.product, emb: await embedCached(inspector, await multipack(q.path, null), `${q.path} ×4`), damaged: false });
-    setScored.push({ product: q.product, emb: await embedCached(inspector, await multipack(q.path, Math.floor(setRandom() * 4)), `${q.path} ×3`), damaged: true });
-  }
-  results.brokenSetAnomaly = anomalyAuc(inspector, setGallery, setScored);
+  Object.assign(results, await anomalySection(inspector));
 
   await inspector.dispose();
   writeFileSync(outFile, `${JSON.stringify(results, null, 1)}\n`);

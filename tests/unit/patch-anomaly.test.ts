@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildPatchMemory, greedyCoreset, normalisedAnomaly, scorePatches, worstBlob } from '../../src/lib/core/patch-anomaly.ts';
+import { CELL_COLOUR_DIM } from '../../src/lib/core/cell-colour.ts';
+import { buildPatchMemory, greedyCoreset, itemMidpoint, normalisedAnomaly, scorePatches, worstBlob } from '../../src/lib/core/patch-anomaly.ts';
 import { seededRandom as rng } from '../../src/lib/core/seeded-random.ts';
 
 // A stand-in for a CNN's patch features: each 8×8 cell of a grey image is described by a fixed
@@ -26,6 +27,22 @@ function features(image: Float32Array): Float32Array {
       out[base + d] = s / 8;
     }
     out[base + DIM - 1] = mean * 4;
+  }
+  return out;
+}
+
+/** Per-cell colour as core/cell-colour.ts lays it out: lightness mean, a*, b*, lightness spread. */
+function colours(image: Float32Array, tint: (gx: number, gy: number) => [number, number] = () => [0, 0]): Float32Array {
+  const out = new Float32Array(G * G * CELL_COLOUR_DIM);
+  for (let gy = 0; gy < G; gy++) for (let gx = 0; gx < G; gx++) {
+    let sum = 0, sq = 0;
+    for (let y = 0; y < CELL; y++) for (let x = 0; x < CELL; x++) {
+      const v = image[(gy * CELL + y) * SIDE + gx * CELL + x] * 100;
+      sum += v;
+      sq += v * v;
+    }
+    const n = CELL * CELL, mean = sum / n;
+    out.set([mean, ...tint(gx, gy), Math.sqrt(Math.max(0, sq / n - mean * mean))], (gy * G + gx) * CELL_COLOUR_DIM);
   }
   return out;
 }
@@ -103,6 +120,49 @@ describe('patch anomaly', () => {
     const single = buildPatchMemory([references[0]], [G, G], DIM);
     expect(scorePatches({ features: features(pristine(70)) }, [G, G], single).score).toBeLessThan(0.5);
     expect(scorePatches({ features: features(damaged(70, 1, 4)) }, [G, G], single).score).toBeGreaterThan(0.9);
+  });
+});
+
+describe('patch anomaly with cell colours', () => {
+  const images = [1, 2, 3, 4].map(pristine);
+  const withColour = buildPatchMemory(images.map((im) => ({ features: features(im), colours: colours(im) })), [G, G], DIM, { maxPatches: 64, seed: 5 });
+  // A stain that changes the hue of a 3×3 patch of cells but leaves the print's texture, which
+  // is all these stand-in features see.
+  const stainedAt = (gx: number, gy: number) => (x: number, y: number): [number, number] => (Math.abs(x - gx) <= 1 && Math.abs(y - gy) <= 1 ? [35, 45] : [0, 0]);
+
+  it('sees a change of colour the features miss, where it is', () => {
+    const im = pristine(90);
+    const plain = scorePatches({ features: features(im), colours: colours(im) }, [G, G], withColour);
+    const stained = scorePatches({ features: features(im), colours: colours(im, stainedAt(5, 2)) }, [G, G], withColour);
+    expect(plain.score).toBeLessThan(0.5);
+    expect(stained.score).toBeGreaterThan(plain.score + 0.3);
+    const peak = stained.map.values.indexOf(Math.max(...stained.map.values));
+    expect(Math.abs((peak % G) - 5)).toBeLessThanOrEqual(1);
+    expect(Math.abs(Math.floor(peak / G) - 2)).toBeLessThanOrEqual(1);
+  });
+
+  it('compares with the features alone when the query or a reference has no colours', () => {
+    const im = pristine(90);
+    const featuresOnly = scorePatches({ features: features(im) }, [G, G], withColour);
+    expect(featuresOnly.score).toBeLessThan(0.5);
+    const mixed = buildPatchMemory([{ features: features(images[0]), colours: colours(images[0]) }, { features: features(images[1]) }], [G, G], DIM);
+    expect(mixed.colours).toBeNull();
+    const stained = scorePatches({ features: features(im), colours: colours(im, stainedAt(5, 2)) }, [G, G], mixed);
+    expect(stained.score).toBeLessThan(0.5);
+  });
+
+  it('refuses colours of the wrong size', () => {
+    expect(() => buildPatchMemory([{ features: features(images[0]), colours: new Float32Array(3) }], [G, G], DIM)).toThrow(/colour values/);
+    expect(() => scorePatches({ features: features(images[0]), colours: new Float32Array(3) }, [G, G], withColour)).toThrow(/colour values/);
+  });
+});
+
+describe('relative half', () => {
+  it('expects a new pristine photo farther from fewer references', () => {
+    expect(itemMidpoint(1)).toBeGreaterThan(itemMidpoint(3));
+    expect(itemMidpoint(3)).toBeGreaterThan(itemMidpoint(30));
+    // Beyond the measured range the midpoint stays where it was last measured.
+    expect(itemMidpoint(1000)).toBe(itemMidpoint(32));
   });
 });
 

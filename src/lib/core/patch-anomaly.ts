@@ -1,34 +1,47 @@
 // Compare an item with its product's pristine references, PatchCore-style (Roth et al. 2022):
-// every query patch feature is scored by its distance to the nearest patch in the product's
-// memory bank; damage, a spill or a missing unit produce patches unlike any reference patch.
+// every query patch is scored by its distance to the nearest patch in the product's memory
+// bank; damage, a spill or a missing unit produce patches unlike any reference patch.
 //
 // Memory: all reference patches, reduced by greedy k-centre coreset selection (computed on a
 // random projection for speed, as in the paper) to at most `maxPatches`, so a product with
 // hundreds of references still compares in milliseconds.
 //
-// Normalisation to [0, 1]: raw distances depend on the model and the product, so each memory
-// bank carries its own statistics of pristine distances, measured leave-one-reference-out
-// (a reference's patches against the memory of the *other* references), at two levels:
-//  - patch level (median, 99th percentile of single-patch nearest-neighbour distances):
-//    a distance d maps to σ(4·(z − 1)), z = (d − median) / (p99 − median), so a patch as
-//    unusual as the rarest 1 % of pristine patches shows 0.5, a typical one ≈ 0.02. The map
-//    shows each cell so, and the same function of the query's worst BLOB (the largest mean
-//    distance over a BLOB×BLOB window of cells) is one half of the item's score;
-//  - image level (median and maximum over references of each reference's worst patch): the
-//    same function of the query's worst patch is the other half. Against pristine images'
-//    own worst patches, a query is at 0.5 when exactly as unusual as the most unusual
-//    pristine reference.
-// Why two halves: a spill, a missing unit or a dent covers several neighbouring cells, which
-// the blob sees while the odd unfamiliar patch of a pristine photo (a glint, a bit of shelf)
-// stands alone; a small hole or tear is one or two cells, which only the worst patch sees.
-// Measured on the GroceryStore dev photos with intact-vision 1.0.0 (bench/gallery-eval.ts,
-// figures in bench/gallery-eval.json): the blob alone ranked spills and broken sets better
-// than the worst patch alone but shrank the bundled torn sample's lead over its pristine
-// photo from 0.97 to 0.17; the mean of the two keeps most of both.
-// With a single reference there is nothing to leave out; its patches are then compared with
-// the patches of the same image at least two cells away, a coarser stand-in that errs towards
-// larger normal distances (fewer false sidelines).
+// What a patch is: the model's patch feature (unit length), and, when the images' cell colours
+// are given (core/cell-colour.ts), the cell's Lab colour and lightness spread beside it, so the
+// squared distance is |Δfeature|² + Σ (wᵢ·Δcolourᵢ)². The learned feature alone let a pale
+// stain or a strip of bare board pass as a plain printed area; measured with intact-vision 1.1.0
+// (bench/anomaly-selection.ts on the selection split, bench/gallery-eval.ts on val), the colour
+// channel raised spill ROC-AUC on both without more false alarms on printed look-alikes on the
+// selection split. Without colours on either side the comparison uses the features alone.
+//
+// Item score: the mean of two halves, both led by the worst BLOB×BLOB window of distances (a
+// spill, a missing unit or a dent covers several neighbouring cells; a glint or a bit of shelf
+// stands alone):
+//  - relative: the blob's raw distance (with colour) over the memory's spread (the median
+//    distance between two of its patches: about √2 for unrelated unit features, so the ratio
+//    means the same for every product), through a logistic whose midpoint depends only on the
+//    number of references (fewer references, farther a new pristine photo). It ranks items of
+//    different products by how far they really are from what was enrolled.
+//  - product-normalised (as before): the blob against the product's pristine single-patch
+//    statistics and the worst single patch against its pristine per-image worst patches, both
+//    measured leave-one-reference-out on the features. It adapts to how alike the product's
+//    references are and sees a small hole that only one or two cells show.
+// Why both, measured with intact-vision 1.1.0 (bench/anomaly-selection.ts on the selection
+// split, then bench/gallery-eval.ts on val): references of one product are near-duplicates of
+// each other far more than a new photo is of them, and how much so says little about the next
+// photo, so the product-normalised half alone ranked damage worse across products (val spill
+// 0.61, broken set 0.80, against 0.66 and 0.89 for the raw blob); the relative half alone
+// lost the bundled torn sample's lead over its pristine photo, which lives in the worst patch
+// against a product of three references.
+//
+// Map: each cell's distance (with colour) against the product's pristine single-patch
+// statistics, measured leave-one-reference-out: σ(4·(z − 1)), z = (d − median) / (p99 − median),
+// so a patch as unusual as the rarest 1 % of pristine reference patches shows 0.5, a typical
+// one ≈ 0.02. With a single reference there is nothing to leave out; its patches are then
+// compared with the patches of the same image at least two cells away, a coarser stand-in that
+// errs towards larger normal distances.
 import type { ScoreMap } from './check-result.ts';
+import { CELL_COLOUR_DIM } from './cell-colour.ts';
 import { seededRandom } from './seeded-random.ts';
 
 export interface NormalDistances {
@@ -40,11 +53,21 @@ export interface PatchMemory {
   dim: number;
   /** count × dim, each row unit length. */
   features: Float32Array;
+  /** count × CELL_COLOUR_DIM weighted cell colours (see COLOUR_WEIGHTS), or null without colours. */
+  colours: Float32Array | null;
   count: number;
-  /** Pristine single-patch distances (normalise the map and the item's blob half). */
+  /** How many references the memory was built from. */
+  references: number;
+  /** Pristine single-patch distances (normalise the map), in the memory's metric. */
   normal: NormalDistances;
-  /** Pristine per-image worst-patch distances (normalise the item's worst-patch half). */
+  /** The same with the features alone, for a query that carries no colours. */
+  featureNormal: NormalDistances;
+  /** Pristine per-image worst-patch distances, features alone (the product-normalised half). */
   imageNormal: NormalDistances;
+  /** Median distance between two memory patches (the item score's unit), in the memory's metric. */
+  spread: number;
+  /** The same with the features alone. */
+  featureSpread: number;
 }
 
 export interface PatchSet {
@@ -52,6 +75,8 @@ export interface PatchSet {
   features: ArrayLike<number>;
   /** Cells that show image rather than letterbox padding; absent = all. */
   valid?: ArrayLike<boolean>;
+  /** gridH × gridW × CELL_COLOUR_DIM cell colours (core/cell-colour.ts); absent = features only. */
+  colours?: ArrayLike<number>;
 }
 
 export interface MemoryOptions {
@@ -72,6 +97,31 @@ export const DEFAULT_MAX_CANDIDATES = 8192;
 const IMAGE_SAMPLE = 8;
 /** Side of the window of cells whose mean distance makes the item score (see the header). */
 export const BLOB = 3;
+/**
+ * Per-channel weights of the cell colour (L*, a*, b*, spread of L*): a lightness or hue step of
+ * 20, or a contrast step of 10, adds 0.1 to the squared distance, where two views of the same
+ * printed area are typically 0.3–0.6 apart in the features. Chosen on the selection split
+ * (0.1 over 0.3 and 1: the larger weights caught more spills there but also raised the false
+ * alarms on printed look-alike artwork).
+ */
+export const COLOUR_WEIGHTS: readonly number[] = [Math.sqrt(0.1) / 20, Math.sqrt(0.1) / 20, Math.sqrt(0.1) / 20, Math.sqrt(0.1) / 10];
+/**
+ * The relative half's logistic on blob / spread: 0.5 at the midpoint, odds rising by a factor
+ * of e every 1 / ITEM_SLOPE. The fewer the references, the farther a new pristine photo is from
+ * all of them: the midpoint is the 95th percentile of pristine queries' ratios for the
+ * product's number of references n, ITEM_MIDPOINT_AT_ONE − ITEM_MIDPOINT_PER_LOG · ln n, with
+ * n held within the measured 1–MIDPOINT_MAX_REFERENCES; the slope puts the median pristine
+ * query at about 0.1. Fitted on the selection split (bench/anomaly-selection.ts, "coverage").
+ */
+export const ITEM_MIDPOINT_AT_ONE = 0.88;
+export const ITEM_MIDPOINT_PER_LOG = 0.062;
+export const MIDPOINT_MAX_REFERENCES = 32;
+export const ITEM_SLOPE = 27;
+
+export const itemMidpoint = (references: number): number =>
+  ITEM_MIDPOINT_AT_ONE - ITEM_MIDPOINT_PER_LOG * Math.log(Math.min(MIDPOINT_MAX_REFERENCES, Math.max(1, references)));
+/** Patches sampled for the memory's spread (all pairs among them). */
+const SPREAD_SAMPLE = 256;
 
 /**
  * The largest mean over BLOB×BLOB windows of a distance map (NaN = no distance, e.g. padding),
@@ -113,6 +163,12 @@ function normaliseRows(src: ArrayLike<number>, rows: number, dim: number): Float
   return out;
 }
 
+function weightColours(src: ArrayLike<number>, rows: number): Float32Array {
+  const out = new Float32Array(rows * CELL_COLOUR_DIM);
+  for (let i = 0; i < out.length; i++) out[i] = src[i] * COLOUR_WEIGHTS[i % CELL_COLOUR_DIM];
+  return out;
+}
+
 // Unrolled by four: these loops are nearly the whole cost of building and using a memory.
 function dot(a: Float32Array, ai: number, b: Float32Array, bi: number, dim: number): number {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -145,8 +201,18 @@ function squaredDistance(a: Float32Array, ai: number, bi: number, dim: number): 
   return s0 + s1 + s2 + s3;
 }
 
-/** Euclidean distance between unit vectors from their dot product. */
-const unitDistance = (d: number) => Math.sqrt(Math.max(0, 2 - 2 * d));
+/** Squared colour distance between rows of two (weighted) colour arrays. */
+function colourGap(a: Float32Array, ai: number, b: Float32Array, bi: number): number {
+  let s = 0;
+  for (let i = 0; i < CELL_COLOUR_DIM; i++) {
+    const e = a[ai + i] - b[bi + i];
+    s += e * e;
+  }
+  return s;
+}
+
+/** Squared Euclidean distance between unit vectors from their dot product. */
+const unitGap = (d: number) => Math.max(0, 2 - 2 * d);
 
 /**
  * Greedy k-centre selection: repeatedly take the point farthest from everything chosen so far.
@@ -206,15 +272,18 @@ function quantile(sorted: Float32Array, q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-/** Builds a product's memory bank from its references' patch features. */
+/** Builds a product's memory bank from its references' patch features (and cell colours). */
 export function buildPatchMemory(references: PatchSet[], grid: [number, number], dim: number, options: MemoryOptions = {}): PatchMemory {
   const cells = grid[0] * grid[1];
   if (references.length === 0) throw new RangeError('a patch memory needs at least one reference');
+  // Colours count only when every reference has them: one metric for the whole memory.
+  const withColour = references.every((ref) => ref.colours !== undefined);
   let owner: number[] = [];
   let cellOf: number[] = [];
   let rows: number[] = [];
   references.forEach((ref, r) => {
     if (ref.features.length !== cells * dim) throw new RangeError(`reference ${r} has ${ref.features.length} patch values, expected ${cells}×${dim}`);
+    if (withColour && ref.colours!.length !== cells * CELL_COLOUR_DIM) throw new RangeError(`reference ${r} has ${ref.colours!.length} colour values, expected ${cells}×${CELL_COLOUR_DIM}`);
     for (let c = 0; c < cells; c++) {
       if (ref.valid && !ref.valid[c]) continue;
       owner.push(r);
@@ -236,47 +305,95 @@ export function buildPatchMemory(references: PatchSet[], grid: [number, number],
     rows = picked.map((i) => rows[i]);
   }
   const all = new Float32Array(rows.length * dim);
+  const allColours = new Float32Array(withColour ? rows.length * CELL_COLOUR_DIM : 0);
   rows.forEach((src, i) => {
-    const f = references[Math.floor(src / cells)].features;
-    const base = (src % cells) * dim;
-    for (let k = 0; k < dim; k++) all[i * dim + k] = f[base + k];
+    const ref = references[Math.floor(src / cells)];
+    const cell = src % cells;
+    for (let k = 0; k < dim; k++) all[i * dim + k] = ref.features[cell * dim + k];
+    if (withColour) for (let k = 0; k < CELL_COLOUR_DIM; k++) allColours[i * CELL_COLOUR_DIM + k] = ref.colours![cell * CELL_COLOUR_DIM + k];
   });
-  const unit = normaliseRows(all, rows.length, dim);
+  const space: PatchSpace = {
+    dim,
+    features: normaliseRows(all, rows.length, dim),
+    colours: withColour ? weightColours(allColours, rows.length) : null,
+  };
   const size = Math.min(rows.length, options.maxPatches ?? DEFAULT_MAX_PATCHES);
-  const picked = greedyCoreset(unit, rows.length, dim, size, options);
+  // The coreset covers the patches in the metric they are compared in: features and colour side by side.
+  const picked = greedyCoreset(joined(space, rows.length), rows.length, dim + (withColour ? CELL_COLOUR_DIM : 0), size, options);
   const features = new Float32Array(picked.length * dim);
-  picked.forEach((p, i) => features.set(unit.subarray(p * dim, (p + 1) * dim), i * dim));
-
-  const { normal, imageNormal } = normalDistances(unit, owner, cellOf, grid, dim, picked, references.length, options.seed ?? 1);
-  return { dim, features, count: picked.length, normal, imageNormal };
+  const colours = withColour ? new Float32Array(picked.length * CELL_COLOUR_DIM) : null;
+  picked.forEach((p, i) => {
+    features.set(space.features.subarray(p * dim, (p + 1) * dim), i * dim);
+    colours?.set(space.colours!.subarray(p * CELL_COLOUR_DIM, (p + 1) * CELL_COLOUR_DIM), i * CELL_COLOUR_DIM);
+  });
+  const memorySpace: PatchSpace = { dim, features, colours };
+  const seed = options.seed ?? 1;
+  return {
+    dim, features, colours, count: picked.length, references: references.length,
+    ...normalDistances(space, owner, cellOf, grid, picked, references.length, seed),
+    ...spreads(memorySpace, picked.length, seed),
+  };
 }
 
+interface PatchSpace {
+  dim: number;
+  /** rows × dim, unit rows. */
+  features: Float32Array;
+  /** rows × CELL_COLOUR_DIM, weighted; null = features only. */
+  colours: Float32Array | null;
+}
+
+function joined(space: PatchSpace, rows: number): Float32Array {
+  if (!space.colours) return space.features;
+  const width = space.dim + CELL_COLOUR_DIM;
+  const out = new Float32Array(rows * width);
+  for (let r = 0; r < rows; r++) {
+    out.set(space.features.subarray(r * space.dim, (r + 1) * space.dim), r * width);
+    out.set(space.colours.subarray(r * CELL_COLOUR_DIM, (r + 1) * CELL_COLOUR_DIM), r * width + space.dim);
+  }
+  return out;
+}
+
+function normalOf(squared: number[]): NormalDistances {
+  const sorted = Float32Array.from(squared, Math.sqrt).sort();
+  if (sorted.length === 0) return { median: 0.5, p99: 1 };
+  const median = quantile(sorted, 0.5);
+  // A floor on the spread keeps a memory of near-identical references from turning every
+  // bit of sensor noise into a maximal anomaly.
+  return { median, p99: Math.max(quantile(sorted, 0.99), median + 0.02) };
+}
+
+/**
+ * Leave-one-reference-out nearest distances: of a sample of reference patches in both metrics
+ * (patch level), and of each sampled reference's worst patch in the features (image level).
+ */
 function normalDistances(
-  unit: Float32Array, owner: number[], cellOf: number[], grid: [number, number], dim: number,
+  space: PatchSpace, owner: number[], cellOf: number[], grid: [number, number],
   memoryRows: Int32Array, referenceCount: number, seed: number,
-): { normal: NormalDistances; imageNormal: NormalDistances } {
+): { normal: NormalDistances; featureNormal: NormalDistances; imageNormal: NormalDistances } {
   const random = seededRandom(seed + 7);
+  const { dim, features, colours } = space;
   const n = owner.length;
-  const nearest = (p: number): number => {
-    let best = -Infinity;
+  /** Squared nearest distances of patch p, [joint, features alone]; NaN when nothing to compare. */
+  const nearest = (p: number): [number, number] => {
+    let bestJoint = Infinity, bestAlone = Infinity;
+    const consider = (q: number) => {
+      const f = unitGap(dot(features, p * dim, features, q * dim, dim));
+      if (f < bestAlone) bestAlone = f;
+      const j = colours ? f + colourGap(colours, p * CELL_COLOUR_DIM, colours, q * CELL_COLOUR_DIM) : f;
+      if (j < bestJoint) bestJoint = j;
+    };
     if (referenceCount > 1) {
-      for (let k = 0; k < memoryRows.length; k++) {
-        const q = memoryRows[k];
-        if (owner[q] === owner[p]) continue;
-        const d = dot(unit, p * dim, unit, q * dim, dim);
-        if (d > best) best = d;
-      }
+      for (let k = 0; k < memoryRows.length; k++) if (owner[memoryRows[k]] !== owner[p]) consider(memoryRows[k]);
     } else {
       const w = grid[1];
       const py = Math.floor(cellOf[p] / w), px = cellOf[p] % w;
       for (let q = 0; q < n; q++) {
         const qy = Math.floor(cellOf[q] / w), qx = cellOf[q] % w;
-        if (Math.max(Math.abs(qy - py), Math.abs(qx - px)) < 2) continue;
-        const d = dot(unit, p * dim, unit, q * dim, dim);
-        if (d > best) best = d;
+        if (Math.max(Math.abs(qy - py), Math.abs(qx - px)) >= 2) consider(q);
       }
     }
-    return best > -Infinity ? unitDistance(best) : NaN;
+    return bestJoint < Infinity ? [bestJoint, bestAlone] : [NaN, NaN];
   };
 
   // Patch level: a fixed random sample of patches bounds the cost.
@@ -285,16 +402,9 @@ function normalDistances(
     const j = Math.floor(random() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
-  const patchDists = Array.from(order.subarray(0, Math.min(n, 512)), nearest).filter((d) => !Number.isNaN(d));
-  const sorted = Float32Array.from(patchDists).sort();
-  if (sorted.length === 0) {
-    const fallback = { median: 0.5, p99: 1 };
-    return { normal: fallback, imageNormal: fallback };
-  }
-  const median = quantile(sorted, 0.5);
-  // A floor on the spread keeps a memory of near-identical references from turning every
-  // bit of sensor noise into a maximal anomaly.
-  const normal = { median, p99: Math.max(quantile(sorted, 0.99), median + 0.02) };
+  const sampled = Array.from(order.subarray(0, Math.min(n, 512)), nearest).filter(([j]) => !Number.isNaN(j));
+  const normal = normalOf(sampled.map(([j]) => j));
+  const featureNormal = normalOf(sampled.map(([, f]) => f));
 
   // Image level: each sampled reference's worst patch.
   const refs = Array.from(new Set(owner));
@@ -305,22 +415,53 @@ function normalDistances(
   const worst: number[] = [];
   for (const r of refs.slice(0, IMAGE_SAMPLE)) {
     let w = -Infinity;
-    for (let p = 0; p < n; p++) if (owner[p] === r) w = Math.max(w, nearest(p));
-    if (w > -Infinity && !Number.isNaN(w)) worst.push(w);
+    for (let p = 0; p < n; p++) if (owner[p] === r) w = Math.max(w, nearest(p)[1]);
+    if (w > -Infinity && !Number.isNaN(w)) worst.push(Math.sqrt(w));
   }
-  worst.sort((a, b) => a - b);
-  const imageMedian = worst.length ? quantile(Float32Array.from(worst), 0.5) : normal.p99;
-  const imageMax = worst.length ? worst[worst.length - 1] : normal.p99;
-  const imageNormal = { median: imageMedian, p99: Math.max(imageMax, imageMedian + 0.02) };
-  return { normal, imageNormal };
+  worst.sort((x, y) => x - y);
+  const imageMedian = worst.length ? quantile(Float32Array.from(worst), 0.5) : featureNormal.p99;
+  const imageMax = worst.length ? worst[worst.length - 1] : featureNormal.p99;
+  return { normal, featureNormal, imageNormal: { median: imageMedian, p99: Math.max(imageMax, imageMedian + 0.02) } };
+}
+
+/** Median distance between two memory patches, with and without colour (all pairs of a sample). */
+function spreads(space: PatchSpace, count: number, seed: number): { spread: number; featureSpread: number } {
+  const random = seededRandom(seed + 11);
+  const { dim, features, colours } = space;
+  const sample = Int32Array.from({ length: count }, (_, i) => i);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [sample[i], sample[j]] = [sample[j], sample[i]];
+  }
+  const m = Math.min(count, SPREAD_SAMPLE);
+  const joint: number[] = [];
+  const alone: number[] = [];
+  for (let a = 0; a < m; a++) {
+    for (let b = a + 1; b < m; b++) {
+      const p = sample[a], q = sample[b];
+      const f = unitGap(dot(features, p * dim, features, q * dim, dim));
+      alone.push(f);
+      joint.push(colours ? f + colourGap(colours, p * CELL_COLOUR_DIM, colours, q * CELL_COLOUR_DIM) : f);
+    }
+  }
+  // One patch only: the distance between unrelated unit vectors.
+  const median = (xs: number[]) => (xs.length ? Math.sqrt(quantile(Float32Array.from(xs).sort(), 0.5)) : Math.SQRT2);
+  return { spread: median(joint) || Math.SQRT2, featureSpread: median(alone) || Math.SQRT2 };
 }
 
 export interface AnomalyResult {
   /** Normalised per-cell values in [0, 1] (padding cells 0). */
   map: ScoreMap;
-  /** Raw nearest-neighbour distances per cell (padding cells NaN). */
+  /** Raw nearest-neighbour distances per cell, with colour when both sides have it (padding cells NaN). */
   distances: Float32Array;
-  /** Item anomaly in [0, 1]: mean of the normalised worst blob and worst patch (see the header). */
+  /** The worst BLOB×BLOB window's mean of `distances`. */
+  blob: number;
+  /** That over the memory's spread (see scorePatches for a floor). */
+  ratio: number;
+  /** The two halves of the score (see the header). */
+  relative: number;
+  productNormalised: number;
+  /** Item anomaly in [0, 1]: the mean of the two halves. */
   score: number;
 }
 
@@ -329,29 +470,51 @@ export const normalisedAnomaly = (distance: number, normal: NormalDistances): nu
   return 1 / (1 + Math.exp(-4 * (z - 1)));
 };
 
-/** Scores a query's patches against a product's memory bank. */
+/** The relative half of the item score from a worst-blob-to-spread ratio. */
+export const relativeAnomaly = (ratio: number, references: number): number => 1 / (1 + Math.exp(-ITEM_SLOPE * (ratio - itemMidpoint(references))));
+
+const worstOf = (values: Float32Array) => {
+  let worst = -Infinity;
+  for (const v of values) if (v > worst) worst = v;
+  return worst;
+};
+
+/** Scores a query's patches (and cell colours, when both sides have them) against a product's memory bank. */
 export function scorePatches(query: PatchSet, grid: [number, number], memory: PatchMemory): AnomalyResult {
   const [h, w] = grid;
   const cells = h * w;
   const dim = memory.dim;
   if (query.features.length !== cells * dim) throw new RangeError(`query has ${query.features.length} patch values, expected ${cells}×${dim}`);
+  const useColour = memory.colours !== null && query.colours !== undefined;
+  if (useColour && query.colours!.length !== cells * CELL_COLOUR_DIM) throw new RangeError(`query has ${query.colours!.length} colour values, expected ${cells}×${CELL_COLOUR_DIM}`);
   const unit = normaliseRows(query.features, cells, dim);
+  const colours = useColour ? weightColours(query.colours!, cells) : null;
+  const normal = useColour ? memory.normal : memory.featureNormal;
   const distances = new Float32Array(cells).fill(NaN);
+  const featureDistances = new Float32Array(cells).fill(NaN);
   const values = new Float32Array(cells);
   for (let c = 0; c < cells; c++) {
     if (query.valid && !query.valid[c]) continue;
-    let best = -Infinity;
+    let best = Infinity, bestFeature = Infinity;
     for (let k = 0; k < memory.count; k++) {
-      const d = dot(unit, c * dim, memory.features, k * dim, dim);
-      if (d > best) best = d;
+      const f = unitGap(dot(unit, c * dim, memory.features, k * dim, dim));
+      if (f < bestFeature) bestFeature = f;
+      const d = colours ? f + colourGap(colours, c * CELL_COLOUR_DIM, memory.colours!, k * CELL_COLOUR_DIM) : f;
+      if (d < best) best = d;
     }
-    const dist = unitDistance(best);
-    distances[c] = dist;
-    values[c] = normalisedAnomaly(dist, memory.normal);
+    distances[c] = Math.sqrt(best);
+    featureDistances[c] = Math.sqrt(bestFeature);
+    values[c] = normalisedAnomaly(distances[c], normal);
   }
+  const map = { width: w, height: h, values };
   const blob = worstBlob(distances, grid);
-  let worstPatch = -Infinity;
-  for (const d of distances) if (d > worstPatch) worstPatch = d;
-  const score = blob > -Infinity ? (normalisedAnomaly(blob, memory.normal) + normalisedAnomaly(worstPatch, memory.imageNormal)) / 2 : 0;
-  return { map: { width: w, height: h, values }, distances, score };
+  if (blob === -Infinity) return { map, distances, blob: NaN, ratio: NaN, relative: 0, productNormalised: 0, score: 0 };
+  // A memory whose patches all look alike (a plain package, one repeating print) has a spread
+  // hardly above its pristine nearest distances, and capture noise would look like damage: the
+  // unit is never below their 99th percentile (never binding on the dev photos' products, where
+  // unrelated patches are about √2 apart and pristine ones at most 1.0).
+  const ratio = blob / Math.max(useColour ? memory.spread : memory.featureSpread, normal.p99);
+  const relative = relativeAnomaly(ratio, memory.references);
+  const productNormalised = (normalisedAnomaly(worstBlob(featureDistances, grid), memory.featureNormal) + normalisedAnomaly(worstOf(featureDistances), memory.imageNormal)) / 2;
+  return { map, distances, blob, ratio, relative, productNormalised, score: (relative + productNormalised) / 2 };
 }
