@@ -502,15 +502,29 @@ export function scorePatches(query: PatchSet, grid: [number, number], memory: Pa
   const values = new Float32Array(cells);
   for (let c = 0; c < cells; c++) {
     if (query.valid && !query.valid[c]) continue;
-    let best = Infinity, bestFeature = Infinity;
-    for (let k = 0; k < memory.count; k++) {
-      const f = unitGap(dot(unit, c * dim, memory.features, k * dim, dim));
-      if (f < bestFeature) bestFeature = f;
-      const d = colours ? f + colourGap(colours, c * CELL_COLOUR_DIM, memory.colours!, k * CELL_COLOUR_DIM) : f;
-      if (d < best) best = d;
+    let bestFeature = Infinity, best = Infinity;
+    if (colours) {
+      // The colour terms inline: this loop is the whole cost of a check's comparison.
+      const mc = memory.colours!;
+      const o = c * CELL_COLOUR_DIM;
+      const q0 = colours[o], q1 = colours[o + 1], q2 = colours[o + 2], q3 = colours[o + 3];
+      for (let k = 0; k < memory.count; k++) {
+        const f = 2 - 2 * dot(unit, c * dim, memory.features, k * dim, dim);
+        if (f < bestFeature) bestFeature = f;
+        const m = k * CELL_COLOUR_DIM;
+        const e0 = q0 - mc[m], e1 = q1 - mc[m + 1], e2 = q2 - mc[m + 2], e3 = q3 - mc[m + 3];
+        const d = f + e0 * e0 + e1 * e1 + e2 * e2 + e3 * e3;
+        if (d < best) best = d;
+      }
+    } else {
+      for (let k = 0; k < memory.count; k++) {
+        const f = 2 - 2 * dot(unit, c * dim, memory.features, k * dim, dim);
+        if (f < bestFeature) bestFeature = f;
+      }
+      best = bestFeature;
     }
-    distances[c] = Math.sqrt(best);
-    featureDistances[c] = Math.sqrt(bestFeature);
+    distances[c] = Math.sqrt(Math.max(0, best));
+    featureDistances[c] = Math.sqrt(Math.max(0, bestFeature));
     values[c] = normalisedAnomaly(distances[c], normal);
   }
   const map = { width: w, height: h, values };
