@@ -29,10 +29,13 @@
 // Why both, measured with intact-vision 1.1.0 (bench/anomaly-selection.ts on the selection
 // split, then bench/gallery-eval.ts on val): references of one product are near-duplicates of
 // each other far more than a new photo is of them, and how much so says little about the next
-// photo, so the product-normalised half alone ranked damage worse across products (val spill
-// 0.61, broken set 0.80, against 0.66 and 0.89 for the raw blob); the relative half alone
-// lost the bundled torn sample's lead over its pristine photo, which lives in the worst patch
-// against a product of three references.
+// photo, so the product-normalised half alone ranked damage worse across products (features
+// alone, bench/gallery-eval.json: val spill 0.61 and broken set 0.80, against 0.64 and 0.89
+// for the relative half; selection split 0.87 and 0.93 against 0.89 and 0.97); the relative
+// half alone lost the bundled torn sample's lead over its pristine photo, which lives in the
+// worst patch against a product of three references. The price, on val only: look-alike
+// artwork printed on the query but absent from the references, new paint like a spill, is
+// flagged as often as 8 % of the time at the 95 %-pristine threshold (2 % before).
 //
 // Map: each cell's distance (with colour) against the product's pristine single-patch
 // statistics, measured leave-one-reference-out: σ(4·(z − 1)), z = (d − median) / (p99 − median),
