@@ -9,7 +9,7 @@
 //   with the patch features alone and with the cell colours beside them.
 // usage: npx tsx bench/gallery-eval.ts [path/to/grocery-dev] [--out bench/gallery-eval.json]
 //        [--held-out Class,Class,…]   (default: the model manifest's metrics.heldOutClasses)
-//        [--only anomaly]             (the anomaly figures alone, merged into the existing --out file)
+//        [--only anomaly|identification]  (one part's figures alone, merged into the existing --out file)
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { loadInspector } from '../src/cli/load-inspector.ts';
@@ -30,7 +30,7 @@ const heldOutIndex = args.indexOf('--held-out');
 const heldOutArg = heldOutIndex >= 0 ? args.splice(heldOutIndex, 2)[1].split(',') : null;
 const onlyIndex = args.indexOf('--only');
 const only = onlyIndex >= 0 ? args.splice(onlyIndex, 2)[1] : null;
-if (only !== null && only !== 'anomaly') throw new Error(`--only takes "anomaly", got "${only}"`);
+if (only !== null && only !== 'anomaly' && only !== 'identification') throw new Error(`--only takes "anomaly" or "identification", got "${only}"`);
 const data = resolve(args[0] ?? '../shared/data/grocery-dev');
 const ENROL_UNSEEN = 5;
 const CANDIDATES = 20;
@@ -228,7 +228,13 @@ async function main() {
     results.seenClassesOnly = topK(trainGallery, seenQueries, seenQueries.map((q) => valVec[val.indexOf(q)]));
   }
 
-  Object.assign(results, await anomalySection(inspector));
+  if (only === 'identification') {
+    // The anomaly figures (and their own date) stay as the last full or anomaly-only run left them.
+    const previous = existsSync(outFile) ? JSON.parse(readFileSync(outFile, 'utf8')) : {};
+    Object.assign(results, { ...previous, ...results, date: previous.date ?? results.date, identificationDate: results.date });
+  } else {
+    Object.assign(results, await anomalySection(inspector));
+  }
 
   await inspector.dispose();
   writeFileSync(outFile, `${JSON.stringify(results, null, 1)}\n`);
