@@ -23,7 +23,7 @@ import { quantizeRows } from '../src/lib/core/gallery-pack/tensor.ts';
 import { entryFor, parseManifest } from '../src/lib/core/manifest-parse.ts';
 import { seededRandom } from '../src/lib/core/seeded-random.ts';
 import { productId, referenceId, type ProductId } from '../src/lib/core/types.ts';
-import { addBatchToGallery, batchProblem, type ReferenceBatch } from '../src/lib/worker/reference-batch.ts';
+import { addBatchToGallery, batchProblem, emptyBatch, type ReferenceBatch } from '../src/lib/worker/reference-batch.ts';
 import { median } from './clock.ts';
 import { GalleryLikeVectors } from './gallery-like-vectors.ts';
 
@@ -73,27 +73,13 @@ async function heldBytes(): Promise<number> {
 const look = (product: number, i: number) => ((Math.imul(product + 1, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca6b)) >>> 0) % 201 - 100;
 
 /**
- * A batch laid out as packReferences lays it out (its unit tests hold that layout), filled in
+ * A batch laid out as packReferences lays it out (emptyBatch), filled in
  * place: a 100k-reference batch is 2.6 GB and a copy per reference would double it. Embeddings
  * are gallery-like vectors; a reference's patches are its product's look plus photo noise.
  */
 function syntheticBatch(vectors: GalleryLikeVectors, n: number, patchDim: number, cells: number): ReferenceBatch {
   const { dim } = vectors;
-  const b: ReferenceBatch = {
-    model: 'bench',
-    dim,
-    patchDim,
-    cells,
-    count: n,
-    products: [],
-    productOf: [],
-    referenceIds: [],
-    embeddings: new Int8Array(n * dim),
-    embeddingScales: new Float32Array(n),
-    patches: new Int8Array(n * cells * patchDim),
-    patchScales: new Float32Array(n * cells),
-    imageCells: new Uint8Array(n * cells).fill(1),
-  };
+  const b = emptyBatch('bench', { dim, patchDim, cells }, n);
   let i = 0;
   let noise = 12345;
   for (const { vector, product } of vectors.references()) {

@@ -51,11 +51,10 @@ function asInt8(tensor: StoredTensor, rows: number, dim: number, what: string): 
   return q;
 }
 
-/** Packs references stored under one embedding model; a vector of the wrong shape is refused. */
-export function packReferences(model: string, shape: BatchShape, references: readonly StoredReference[], products: readonly GalleryProduct[]): ReferenceBatch {
+/** A batch of n references with zeroed vectors, every cell marked as image, to fill in place. */
+export function emptyBatch(model: string, shape: BatchShape, n: number, products: readonly GalleryProduct[] = []): ReferenceBatch {
   const { dim, patchDim, cells } = shape;
-  const n = references.length;
-  const batch: ReferenceBatch = {
+  return {
     model,
     dim,
     patchDim,
@@ -70,6 +69,12 @@ export function packReferences(model: string, shape: BatchShape, references: rea
     patchScales: new Float32Array(n * cells),
     imageCells: new Uint8Array(n * cells).fill(1),
   };
+}
+
+/** Packs references stored under one embedding model; a vector of the wrong shape is refused. */
+export function packReferences(model: string, shape: BatchShape, references: readonly StoredReference[], products: readonly GalleryProduct[]): ReferenceBatch {
+  const { dim, patchDim, cells } = shape;
+  const batch = emptyBatch(model, shape, references.length, products);
   references.forEach((r, i) => {
     const embedding = asInt8(r.embedding, 1, dim, `the embedding of reference ${r.reference}`);
     const patches = asInt8(r.patches, cells, patchDim, `the patch features of reference ${r.reference}`);
