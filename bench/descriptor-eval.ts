@@ -12,19 +12,18 @@
 // catalogue matches (white backgrounds, different print rendering).
 // usage: npx tsx bench/descriptor-eval.ts [path/to/grocery-dev] [--out bench/descriptor-eval.json] [--held-out Class,Class,…]
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { decodeImage } from '../src/cli/decode-image.ts';
 import { EmbeddingCache } from '../src/cli/embedding-cache.ts';
 import { loadInspector } from '../src/cli/load-inspector.ts';
-import { cacheDir } from '../src/cli/paths.ts';
+import { cacheDir, manifestPath } from '../src/cli/paths.ts';
 import { colourSignature } from '../src/lib/core/colour-signature.ts';
 import { centreCrop, combineDescriptor, type GlobalDescriptorSpec } from '../src/lib/core/global-descriptor.ts';
 import type { ModelManifest } from '../src/lib/core/model-manifest.ts';
-import { seededRandom } from '../src/lib/core/seeded-random.ts';
 import { sha256Hex } from '../src/lib/core/sha256.ts';
 import { productId, type ProductId } from '../src/lib/core/types.ts';
 import { Inspector } from '../src/lib/pipeline/inspector.ts';
-import { benchLog as log, devClasses, devPhotos, type DevPhoto } from './dev-set.ts';
+import { benchLog as log, devClasses, devPhotos, enrolHeldOut, toteCandidates, type DevPhoto } from './dev-set.ts';
 
 const args = process.argv.slice(2);
 const outIndex = args.indexOf('--out');
@@ -50,9 +49,10 @@ async function main() {
   const heldOut = new Set<string>(heldOutArg ?? (entry.metrics?.heldOutClasses as string[] | undefined) ?? []);
   if (heldOut.size === 0) log.info('no held-out classes (--held-out or the manifest): the "unseen" column is skipped');
   // The same model without the recipe: embed() then returns the model's own whole-image output.
-  const manifest = JSON.parse(readFileSync(resolve('models/manifest.json'), 'utf8')) as ModelManifest;
+  const manifest = JSON.parse(readFileSync(manifestPath(), 'utf8')) as ModelManifest;
   for (const m of manifest.models) if (m.embedding) delete m.embedding.global;
-  const raw = await Inspector.create({ manifest, readFile: async (f) => new Uint8Array(readFileSync(resolve('models', f))), providers: ['wasm'] });
+  const modelsDir = dirname(manifestPath());
+  const raw = await Inspector.create({ manifest, readFile: async (f) => new Uint8Array(readFileSync(resolve(modelsDir, f))), providers: ['wasm'] });
   await shipped.dispose();
 
   const wholeCache = new EmbeddingCache(cacheDir(), entry.sha256);
@@ -77,17 +77,8 @@ async function main() {
   for (const p of [...train, ...val, ...iconic]) all.set(p.path, await views(p));
   log.info(`${all.size} photos: views in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
-  const random = seededRandom(7);
-  const products = devClasses(data, 'train').map(productId);
-  const narrowed = val.map((q) => {
-    const others = products.filter((p) => p !== q.product);
-    for (let i = others.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [others[i], others[j]] = [others[j], others[i]];
-    }
-    return new Set([q.product, ...others.slice(0, CANDIDATES - 1)]);
-  });
-  const unseenGallery = train.filter((p, i) => !heldOut.has(p.product) || train.slice(0, i).filter((o) => o.product === p.product).length < ENROL_UNSEEN);
+  const narrowed = toteCandidates(val, devClasses(data, 'train').map(productId), CANDIDATES).map((tote) => new Set(tote));
+  const unseenGallery = enrolHeldOut(train, heldOut, ENROL_UNSEEN);
   const unseenQueries = val.filter((q) => heldOut.has(q.product));
 
   const rows = [];

@@ -7,6 +7,7 @@ import { decodeImage } from '../src/cli/decode-image.ts';
 import { EmbeddingCache } from '../src/cli/embedding-cache.ts';
 import { cacheDir } from '../src/cli/paths.ts';
 import type { GalleryIndex } from '../src/lib/core/gallery-index.ts';
+import { seededRandom } from '../src/lib/core/seeded-random.ts';
 import { sha256Hex } from '../src/lib/core/sha256.ts';
 import { vectorKey } from '../src/lib/core/vector-space.ts';
 import { productId, referenceId, type ProductId } from '../src/lib/core/types.ts';
@@ -53,3 +54,30 @@ export function devGallery(inspector: Inspector, photos: DevPhoto[], vectors: Im
 }
 
 export const benchLog = { info: (m: string) => process.stderr.write(`${m}\n`), progress: () => {} };
+
+/**
+ * A tote of `size` expected products per query: the query's own product and size − 1 others,
+ * drawn per query in order from one seeded sequence, so every benchmark narrows alike.
+ */
+export function toteCandidates(queries: readonly DevPhoto[], products: readonly ProductId[], size: number, seed = 7): ProductId[][] {
+  const random = seededRandom(seed);
+  return queries.map((q) => {
+    const others = products.filter((p) => p !== q.product);
+    for (let i = others.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [others[i], others[j]] = [others[j], others[i]];
+    }
+    return [q.product, ...others.slice(0, size - 1)];
+  });
+}
+
+/** The train photos as a gallery in which each held-out product is enrolled with its first `n` photos only. */
+export function enrolHeldOut(train: readonly DevPhoto[], heldOut: ReadonlySet<string>, n: number): DevPhoto[] {
+  const taken = new Map<string, number>();
+  return train.filter((p) => {
+    if (!heldOut.has(p.product)) return true;
+    const k = taken.get(p.product) ?? 0;
+    taken.set(p.product, k + 1);
+    return k < n;
+  });
+}

@@ -20,7 +20,7 @@ import { productId, referenceId, type ProductId } from '../src/lib/core/types.ts
 import type { ImageEmbedding } from '../src/lib/pipeline/api.ts';
 import type { Inspector } from '../src/lib/pipeline/inspector.ts';
 import { startClock } from './clock.ts';
-import { benchLog, devClasses, devPhotos, embedCached, type DevPhoto } from './dev-set.ts';
+import { benchLog, devClasses, devPhotos, embedCached, enrolHeldOut, toteCandidates, type DevPhoto } from './dev-set.ts';
 import { anomalyFigures, anomalyImages } from './anomaly-data.ts';
 
 const args = process.argv.slice(2);
@@ -204,23 +204,15 @@ async function main() {
   };
 
   // (c) a tote of 20 expected products: the true one and 19 others, drawn per query.
-  const random = rng(7);
-  const all = classesOf('train').map(productId);
-  results.valVsTrainNarrowed20 = topK(trainGallery, val, valVec, (q) => {
-    const others = all.filter((p) => p !== q.product);
-    for (let i = others.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [others[i], others[j]] = [others[j], others[i]];
-    }
-    return [q.product, ...others.slice(0, CANDIDATES - 1)];
-  });
+  const totes = toteCandidates(val, classesOf('train').map(productId), CANDIDATES);
+  results.valVsTrainNarrowed20 = topK(trainGallery, val, valVec, (q) => totes[val.indexOf(q)]);
 
   results.productScoring = compareProductScoring(train, trainVec, val, valVec);
   if (heldOut.size) results.rerankWeightCv = rerankWeightCv(train, trainVec, entry.embedding!.patchGrid, entry.embedding!.patchDim, heldOut);
 
   // Unseen products: every seen class with all its train photos, held-out classes with 5 each.
   if (heldOut.size) {
-    const enrolled = train.filter((it, i) => !heldOut.has(it.product) || train.slice(0, i).filter((o) => o.product === it.product).length < ENROL_UNSEEN);
+    const enrolled = enrolHeldOut(train, heldOut, ENROL_UNSEEN);
     const vecs = enrolled.map((it) => trainVec[train.indexOf(it)]);
     const queries = val.filter((q) => heldOut.has(q.product));
     results.unseenEnrolled5 = { classes: [...heldOut], ...topK(galleryOf(inspector, enrolled, vecs), queries, queries.map((q) => valVec[val.indexOf(q)])) };

@@ -1,9 +1,9 @@
 // `--gallery <dir|pack>`: a folder in the DESIGN.md layout, or a pack file built by
 // `intact gallery build` (verified in full before use).
-import { embeddingModelRef } from '../lib/core/vector-space.ts';
 import { readFile, stat } from 'node:fs/promises';
 import type { GalleryIndex } from '../lib/core/gallery-index.ts';
 import { decodePack, PackError } from '../lib/core/gallery-pack/index.ts';
+import { embeddingModelRef } from '../lib/core/vector-space.ts';
 import { galleryIndexFromPack } from '../lib/core/gallery-pack/to-index.ts';
 import type { Inspector } from '../lib/pipeline/inspector.ts';
 import { EmbeddingCache } from './embedding-cache.ts';

@@ -1,7 +1,6 @@
 // `intact gallery build <dir> -o <file>`, `intact gallery verify <file>`, `intact gallery keygen`:
 // packs from the gallery folder layout, embedded with the same pipeline the app uses, written
 // atomically; a refused pack is bad input (exit 2) with its reason on one line.
-import { embeddingModelRef as vectorModelRef } from '../../lib/core/vector-space.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import {
@@ -21,6 +20,7 @@ import {
 } from '../../lib/core/gallery-pack/index.ts';
 import { entryFor, parseManifest } from '../../lib/core/manifest-parse.ts';
 import type { ModelEntry } from '../../lib/core/model-manifest.ts';
+import { embeddingModelRef as vectorModelRef } from '../../lib/core/vector-space.ts';
 import { parseArgs, stringFlag } from '../args.ts';
 import type { CliCommand, CliIo } from '../command.ts';
 import { UsageError } from '../errors.ts';

@@ -9,7 +9,7 @@
 // The recipe lives in the model manifest (embedding.global) with a key that hashes the model
 // file's sha256 together with the recipe: vectors are stored and compared under that key, so
 // changing the recipe re-embeds every gallery exactly as a new model file would.
-import { colourSignature, colourSignatureLength, type ColourSignatureSpec } from './colour-signature.ts';
+import { colourSignatureLength, type ColourSignatureSpec } from './colour-signature.ts';
 import type { RgbaImage } from './image.ts';
 import { sha256Hex } from './sha256.ts';
 
@@ -75,5 +75,3 @@ export function combineDescriptor(whole: ArrayLike<number>, centre: ArrayLike<nu
   for (let k = 0; k < colour.length; k++) out[dim + k] = colour[k] * colourScale;
   return out;
 }
-
-export const colourOf = (image: RgbaImage, spec: GlobalDescriptorSpec): Float32Array => colourSignature(image, spec.colour);

@@ -3,7 +3,8 @@
 import type { CheckResult, ProductMatch, ScoreMap, UnitCount } from '../core/check-result.ts';
 import { productsWithBarcode, resolveBarcode, type BarcodeResolution } from '../core/barcode-crosscheck.ts';
 import { GalleryIndex, type GalleryProduct } from '../core/gallery-index.ts';
-import { centreCrop, colourOf, combineDescriptor, descriptorKey } from '../core/global-descriptor.ts';
+import { colourSignature } from '../core/colour-signature.ts';
+import { centreCrop, combineDescriptor, descriptorKey } from '../core/global-descriptor.ts';
 import type { RgbaImage } from '../core/image.ts';
 import { entryFor, parseManifest } from '../core/manifest-parse.ts';
 import type { ModelEntry } from '../core/model-manifest.ts';
@@ -162,7 +163,7 @@ export class Inspector implements Pipeline {
     const crop = preprocess(centreCrop(image, recipe.centreCrop), entry.input);
     const out = await session.run(crop.data, crop.dims, signal);
     const centre = this.output(entry, out, entry.outputs.embedding, 'embedding').data;
-    return { ...whole, embedding: combineDescriptor(whole.embedding, centre, colourOf(image, recipe), recipe.colour.weight), model: recipe.key };
+    return { ...whole, embedding: combineDescriptor(whole.embedding, centre, colourSignature(image, recipe.colour), recipe.colour.weight), model: recipe.key };
   }
 
   async identify(image: RgbaImage, options: InspectOptions = {}): Promise<IdentifyResult> {
