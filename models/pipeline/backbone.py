@@ -129,6 +129,7 @@ STRIDE16_NODE = "MobilenetV2/expanded_conv_12/add"
 MID_NODE = "MobilenetV2/expanded_conv_13/expand/Relu6"
 STRIDE32_NODE = "MobilenetV2/Conv_1/Relu6"
 BLOCK16_NODE = "MobilenetV2/expanded_conv_16/project/BatchNorm/FusedBatchNormV3"
+BLOCK13_NODE = "MobilenetV2/expanded_conv_13/project/BatchNorm/FusedBatchNormV3"
 
 
 class Backbone(nn.Module):
@@ -177,6 +178,8 @@ class Backbone(nn.Module):
                 out["stride16"] = values[name]
             elif name == MID_NODE:
                 out["mid"] = values[name]
+            elif name == BLOCK13_NODE:
+                out["block13"] = values[name]
             elif name == BLOCK16_NODE:
                 out["block16"] = values[name]
             elif name == STRIDE32_NODE:

@@ -52,7 +52,8 @@ describe('intact identify', () => {
     expect(r.code).toBe(0);
     expect(r.lines).toHaveLength(8);
     for (const line of r.lines) {
-      expect(Object.keys(line)).toEqual(['image', 'matches', 'ms']);
+      expect(Object.keys(line)).toEqual(['image', 'matches', 'unknown', 'ms']);
+      expect(typeof line.unknown).toBe('boolean');
       expect(String(line.image)).toMatch(/grocery-mini\/queries\/[^/]+\/[^/]+\.jpg$/);
       const matches = line.matches as { product: string; score: number }[];
       expect(matches).toHaveLength(3);
@@ -115,8 +116,10 @@ describe('intact inspect', () => {
     expect(r.code).toBe(0);
     expect(r.lines).toHaveLength(2);
     for (const line of r.lines) {
-      expect(Object.keys(line)).toEqual(['image', 'product', 'damage', 'types', 'anomaly', 'score', 'verdict', 'ms']);
+      expect(Object.keys(line)).toEqual(['image', 'product', 'identified', 'mismatch', 'damage', 'types', 'anomaly', 'score', 'verdict', 'ms']);
       expect(products).toContain(line.product);
+      expect(line.identified).toMatchObject({ product: line.product });
+      expect(line.mismatch).toBeNull();
       expect(unit(line.damage) && unit(line.anomaly) && unit(line.score)).toBe(true);
       expect(Object.keys(line.types as object)).toEqual(['crush', 'tear', 'hole', 'deconstruction', 'spill']);
       expect(Object.values(line.types as object).every(unit)).toBe(true);

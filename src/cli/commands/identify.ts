@@ -1,5 +1,7 @@
 // intact identify --gallery <dir|pack> [--top K] [--candidates id,id,…] <image|dir>…
-// → {"image": path, "matches": [{"product": id, "score": s}, …], "ms": t}
+// → {"image": path, "matches": [{"product": id, "score": s}, …], "unknown": bool, "ms": t}
+// score is the calibrated probability that the item is that product (core/identity.ts); unknown
+// is true when it is none of the gallery's products, or no item is in view.
 import { intFlag, listFlag, parseArgs, stringFlag } from '../args.ts';
 import type { CliCommand } from '../command.ts';
 import { loadImage } from '../decode-image.ts';
@@ -19,10 +21,11 @@ export const command: CliCommand = {
       for (const [i, path] of run.images.entries()) {
         const t0 = performance.now();
         const image = await loadImage(path);
-        const { matches } = await run.inspector.identify(image, { gallery: run.gallery!, top, candidates: run.candidates });
+        const { matches, unknown } = await run.inspector.identify(image, { gallery: run.gallery!, top, candidates: run.candidates });
         io.out(JSON.stringify({
           image: path,
           matches: matches.map((m) => ({ product: m.product, score: round6(m.score) })),
+          unknown,
           ms: roundMs(performance.now() - t0),
         }));
         io.log.progress('identify', i + 1, run.images.length);

@@ -1,8 +1,12 @@
 // intact inspect [--gallery <dir|pack>] [--product id] [--candidates id,…] [--barcode code] <image|dir>…
-// → {"image", "product", "damage", "types", "anomaly", "score", "verdict", "ms"}
+// → {"image", "product", "identified", "mismatch", "damage", "types", "anomaly", "score", "verdict", "ms"}
+// identified: what the picture shows ({product, score: calibrated probability}), null when it is
+// not in the gallery (or no item is in view, or no gallery was given); mismatch: with --product,
+// whether the picture confidently shows another product (null when nothing was claimed).
 // --barcode is the code read from the item the photos show: looked up in the gallery's
 // product.json barcodes, a code of another product than the picture shows sidelines it. The
 // line keeps the contract's fields; the reasons go to stderr.
+import type { Identity } from '../../lib/core/identity.ts';
 import { DAMAGE_TYPES, productId } from '../../lib/core/types.ts';
 import { listFlag, parseArgs, stringFlag } from '../args.ts';
 import type { CliCommand } from '../command.ts';
@@ -39,6 +43,8 @@ export const command: CliCommand = {
         io.out(JSON.stringify({
           image: path,
           product: r.product,
+          identified: identifiedOf(r.identity),
+          mismatch: r.claim === null ? null : r.claim.mismatch,
           damage: round6(r.damage),
           types: Object.fromEntries(DAMAGE_TYPES.map((t) => [t, round6(r.types[t])])),
           anomaly: r.anomaly === null ? null : round6(r.anomaly),
@@ -54,3 +60,8 @@ export const command: CliCommand = {
     return 0;
   },
 };
+
+function identifiedOf(identity: Identity | null): { product: string; score: number } | null {
+  if (!identity || identity.product === null || identity.status === 'unknown' || identity.status === 'no-item') return null;
+  return { product: identity.product, score: round6(identity.probability) };
+}

@@ -19,26 +19,28 @@ describe('resolveBarcode', () => {
   });
 
   it('agrees when the picture shows the barcode product, and says nothing more', () => {
-    const r = resolveBarcode('7394376616037', products, [{ product: OAT, score: 0.91 }, { product: SOY, score: 0.7 }]);
+    const r = resolveBarcode('7394376616037', products, [{ product: OAT, score: 0.91 }, { product: SOY, score: 0.05 }]);
     expect(r).toEqual({ check: { code: '7394376616037', product: OAT, mismatch: false }, product: OAT, note: null });
   });
 
   it('is a mismatch when the picture clearly shows another product', () => {
-    const r = resolveBarcode('7394376616037', products, [{ product: SOY, score: 0.93 }, { product: OAT, score: 0.71 }]);
+    const r = resolveBarcode('7394376616037', products, [{ product: SOY, score: 0.93 }, { product: OAT, score: 0.04 }]);
     expect(r?.check).toEqual({ code: '7394376616037', product: OAT, mismatch: true });
     expect(r?.product).toBeNull();
     expect(r?.note).toBe('the barcode is Oatly Oat Milk, the picture shows Alpro Soy Milk');
   });
 
   it('prefers the barcode product when the picture cannot tell it from its best match', () => {
-    const r = resolveBarcode('7394376616037', products, [{ product: SOY, score: 0.812 }, { product: OAT, score: 0.8 }], { margin: 0.02 });
+    const r = resolveBarcode('7394376616037', products, [{ product: SOY, score: 0.52 }, { product: OAT, score: 0.45 }], { mismatchAt: 0.6 });
     expect(r?.check.mismatch).toBe(false);
     expect(r?.product).toBe(OAT);
     expect(r?.note).toMatch(/^compared with Oatly Oat Milk, as the barcode says/);
+    // the same ranking with a model whose calibration calls 0.5 confident: the picture wins
+    expect(resolveBarcode('7394376616037', products, [{ product: SOY, score: 0.52 }, { product: OAT, score: 0.45 }], { mismatchAt: 0.5 })?.check.mismatch).toBe(true);
   });
 
   it('ranks matches itself (the barcode product may be appended after the top few)', () => {
-    const r = resolveBarcode('5411188112709', products, [{ product: OAT, score: 0.6 }, { product: JUICE, score: 0.55 }, { product: SOY, score: 0.9 }]);
+    const r = resolveBarcode('5411188112709', products, [{ product: OAT, score: 0.05 }, { product: JUICE, score: 0.03 }, { product: SOY, score: 0.9 }]);
     expect(r?.check.mismatch).toBe(false);
     expect(r?.note).toBeNull();
   });

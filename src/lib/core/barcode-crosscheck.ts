@@ -25,13 +25,14 @@ export function productsWithBarcode(code: string, products: readonly GalleryProd
 }
 
 export interface ResolveOptions {
-  /** See BARCODE_MARGIN in ./barcode-match.ts (the default). */
-  margin?: number;
+  /** See CrossCheckOptions in ./barcode-match.ts. */
+  mismatchAt?: number;
 }
 
 /**
- * `matches` must hold the picture's ranking plus the scores of the barcode's products (which may
- * rank below the top few); `products` names them in the notes. Returns null for an empty code.
+ * `matches` must hold the picture's calibrated ranking plus the probabilities of the barcode's
+ * products (which may rank below the top few); `products` names them in the notes. Returns
+ * null for an empty code.
  */
 export function resolveBarcode(
   code: string,
@@ -43,7 +44,7 @@ export function resolveBarcode(
   if (read === '') return null;
   const nameOf = (id: ProductId) => products.find((p) => p.id === id)?.name ?? id;
   const ranked = [...matches].sort((a, b) => b.score - a.score);
-  const outcome = crossCheckBarcode([read], lookupFor(products), ranked, { margin: options.margin });
+  const outcome = crossCheckBarcode([read], lookupFor(products), ranked, { mismatchAt: options.mismatchAt });
   switch (outcome.kind) {
     case 'no-barcode':
       return { check: { code: read, product: null, mismatch: false }, product: null, note: `barcode ${read} is not a valid product code: scan it again` };

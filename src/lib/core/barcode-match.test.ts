@@ -38,18 +38,18 @@ describe('barcode cross-check', () => {
   it('calls a mismatch when the picture clearly shows another product', () => {
     const out = crossCheckBarcode(['7394376616037'], lookup, [
       { product: JUICE, score: 0.93 },
-      { product: OAT, score: 0.7 },
+      { product: OAT, score: 0.05 },
     ]);
-    expect(out).toMatchObject({ kind: 'mismatch', barcodeProduct: OAT, imageProduct: JUICE, barcodeProductScore: 0.7 });
+    expect(out).toMatchObject({ kind: 'mismatch', barcodeProduct: OAT, imageProduct: JUICE, barcodeProductScore: 0.05 });
   });
 
   it('lets the barcode decide between near-identical look-alikes', () => {
     const out = crossCheckBarcode(['5411188112709'], lookup, [
-      { product: OAT, score: 0.91 },
-      { product: SOY, score: 0.9 },
+      { product: OAT, score: 0.5 },
+      { product: SOY, score: 0.45 },
     ]);
     expect(out).toMatchObject({ kind: 'match', product: SOY });
-    expect(crossCheckBarcode(['5411188112709'], lookup, [{ product: OAT, score: 0.91 }, { product: SOY, score: 0.9 }], { margin: 0 }).kind).toBe('mismatch');
+    expect(crossCheckBarcode(['5411188112709'], lookup, [{ product: OAT, score: 0.5 }, { product: SOY, score: 0.45 }], { mismatchAt: 0.5 }).kind).toBe('mismatch');
   });
 
   it('ignores misreads and reports unknown or absent barcodes', () => {

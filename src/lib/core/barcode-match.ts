@@ -1,6 +1,7 @@
 // Barcode cross-check: the label says one product, the picture another. Pure logic (no DOM), so
 // the worker, the Check screen and the CLI agree on what counts as a mismatch.
 import type { ProductMatch } from './check-result.ts';
+import { DEFAULT_IDENTITY_SCORING } from './identity.ts';
 import type { ProductId } from './types.ts';
 
 /**
@@ -45,22 +46,14 @@ export type BarcodeOutcome =
   /** The barcode names one product, the picture clearly shows another. A verdict of its own. */
   | { kind: 'mismatch'; barcode: string; barcodeProduct: ProductId; imageProduct: ProductId; imageScore: number; barcodeProductScore: number | null };
 
-/**
- * How far (in match score, [0, 1]) the barcode's product may trail the image's best match and
- * still count as agreement. Look-alike variants of one brand score close together, and a
- * misidentified good item's own product can trail by a lot: with intact-vision 1.0.0 and the
- * patch re-ranked identification, on the dev photos (val vs a train gallery,
- * bench/barcode-eval.ts) its gap reached 0.078, and a margin of 0.02 called 28 of 100 good items
- * relabelled. At 0.1 none were (≤ 3 % at 95 %), the barcode put the right product in place of
- * every wrong top match, and 41 % of relabels between these very alike products are still
- * caught. A mismatch sidelines, so a false one costs more than a miss. Chosen on those same 100
- * photos: recheck it (the bench) whenever the model or the identification changes.
- */
-export const BARCODE_MARGIN = 0.1;
-
 export interface CrossCheckOptions {
-  /** See BARCODE_MARGIN; the barcode is the better witness between close matches. */
-  margin?: number;
+  /**
+   * The picture contradicts the barcode when another product is at least this probable (and
+   * more probable than the barcode's product). `matches` carry calibrated probabilities (see
+   * core/identity.ts), so this is the same claim check as for any claimed identity; the number
+   * belongs to the model (the manifest's scoring.identity.mismatchAt).
+   */
+  mismatchAt?: number;
 }
 
 export function crossCheckBarcode(
@@ -69,7 +62,7 @@ export function crossCheckBarcode(
   matches: readonly ProductMatch[],
   options: CrossCheckOptions = {},
 ): BarcodeOutcome {
-  const margin = options.margin ?? BARCODE_MARGIN;
+  const mismatchAt = options.mismatchAt ?? DEFAULT_IDENTITY_SCORING.mismatchAt;
   // Outcomes name the code as it was read (what the associate sees on the label).
   const read = barcodes.map((raw) => ({ raw: raw.trim(), key: normalizeBarcode(raw) })).filter(({ key }) => key !== '' && (!/^\d+$/.test(key) || validGtin(key)));
   if (read.length === 0) return { kind: 'no-barcode' };
@@ -81,7 +74,7 @@ export function crossCheckBarcode(
   for (const { barcode, products } of known) {
     for (const product of products) {
       const score = scoreOf.get(product);
-      if (product === top.product || (score !== undefined && top.score - score <= margin)) return { kind: 'match', barcode, product };
+      if (product === top.product || top.score < mismatchAt || (score !== undefined && score >= top.score)) return { kind: 'match', barcode, product };
     }
   }
   const { barcode, products } = known[0];

@@ -1,4 +1,5 @@
 import type { Severity } from './decision/severity.ts';
+import type { ClaimCheck, Identity } from './identity.ts';
 import type { DamageType, DamageTypeScores, Millis, Probability, ProductId, Verdict } from './types.ts';
 
 /** A coarse map over the analysed crop, row-major, values in [0, 1]. */
@@ -10,7 +11,7 @@ export interface ScoreMap {
 
 export interface ProductMatch {
   product: ProductId;
-  /** Similarity in [0, 1]; higher is more alike. */
+  /** In a check's result: the calibrated probability that the item is this product. */
   score: number;
 }
 
@@ -42,8 +43,14 @@ export interface BarcodeCheck {
 
 /** Everything one check produced; the CLI's `inspect` line and the Check screen are views of it. */
 export interface CheckResult {
+  /** The product the verdict was judged against: the claimed one, the barcode's, or the one identified. */
   product: ProductId | null;
+  /** The gallery's products by calibrated probability (core/identity.ts), most probable first. */
   matches: ProductMatch[];
+  /** What the picture shows; null when no gallery was searched. */
+  identity: Identity | null;
+  /** The claimed product checked against the picture; null when nothing was claimed. */
+  claim: ClaimCheck | null;
   damage: Probability;
   types: DamageTypeScores;
   topType: DamageType;

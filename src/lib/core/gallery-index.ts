@@ -83,6 +83,8 @@ export interface GalleryMatch extends ProductMatch {
   patchSimilarity?: number;
   /** The reference that matched best (to show beside the query). */
   reference: ReferenceId;
+  /** How many references the product has: a best-of-n similarity grows with n (core/identity.ts). */
+  references: number;
 }
 
 export interface IdentifyOptions {
@@ -231,6 +233,7 @@ export class GalleryIndex {
       product: this.productIds[hit.group],
       similarity: hit.similarity,
       reference: this.referenceIds[hit.row],
+      references: this.patchesByProduct.get(this.productIds[hit.group])?.length ?? 0,
     }));
     if (!options.patches) return hits.map((h) => ({ ...h, score: toScore(h.similarity) }));
 

@@ -1,6 +1,7 @@
 // Validates models/manifest.json before anything trusts it: a manifest that names no default
 // model for a role, or an entry without a hash, must fail loudly at start, not at first check.
 import type { ModelEntry, ModelManifest, ModelRole, Precision } from './model-manifest.ts';
+import { parseModelScoring } from './model-scoring.ts';
 import { descriptorLength, type GlobalDescriptorSpec } from './global-descriptor.ts';
 
 export class ManifestError extends Error {
@@ -43,6 +44,11 @@ function checkEntry(e: unknown, i: number): ModelEntry {
   }
   if ((e.roles as string[]).includes('damage') && (typeof e.outputs.damage !== 'string' || typeof e.outputs.types !== 'string')) {
     throw new ManifestError(`${where} names no damage/types outputs`);
+  }
+  try {
+    parseModelScoring(e.scoring, 'scoring');
+  } catch (err) {
+    throw new ManifestError(`${where}: ${(err as Error).message}`);
   }
   return e as unknown as ModelEntry;
 }

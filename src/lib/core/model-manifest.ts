@@ -36,6 +36,8 @@ export interface ModelOutputNames {
   heatmap?: string;
   embedding?: string;
   patches?: string;
+  /** [1, 1] p(an item is in view) — absent in models released before it existed. */
+  item?: string;
 }
 
 export interface EmbeddingSpec {
@@ -67,6 +69,8 @@ export interface ModelEntry {
   input: ModelInputSpec;
   outputs: ModelOutputNames;
   embedding?: EmbeddingSpec;
+  /** Fitted numbers that turn this model's outputs into decisions (core/model-scoring.ts). */
+  scoring?: unknown;
   metrics?: Record<string, unknown>;
   card?: string;
 }

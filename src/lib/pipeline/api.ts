@@ -2,6 +2,7 @@
 // callers: the Web Worker (src/lib/worker/) behind the app, and the Node CLI (src/cli/).
 // Both call exactly this, so the app and the CLI cannot disagree about a verdict.
 import type { CheckResult, ProductMatch } from '../core/check-result.ts';
+import type { Identity } from '../core/identity.ts';
 import type { DecisionConfig } from '../core/decision/decide.ts';
 import type { RgbaImage } from '../core/image.ts';
 import type { ModelManifest } from '../core/model-manifest.ts';
@@ -39,6 +40,8 @@ export interface ImageEmbedding {
   imageCells: boolean[];
   /** sha256 of the embedding model: vectors of different models must never be compared. */
   model: string;
+  /** p(an item is in view), from models that give it; never stored with a reference. */
+  item?: number;
 }
 
 export interface InspectOptions {
@@ -65,7 +68,11 @@ export interface InspectOptions {
 }
 
 export interface IdentifyResult {
+  /** Calibrated probabilities, most probable first. */
   matches: ProductMatch[];
+  /** None of the gallery's products, or no item in view (also true without a gallery). */
+  unknown: boolean;
+  identity: Identity | null;
   ms: number;
 }
 

@@ -1,8 +1,11 @@
 // The pipeline behind every check, in the app's worker and in the CLI alike:
 // quality → preprocess → models → identify → compare with references → decide.
-import type { CheckResult, ProductMatch, ScoreMap, UnitCount } from '../core/check-result.ts';
+import type { CheckResult, ScoreMap, UnitCount } from '../core/check-result.ts';
 import { productsWithBarcode, resolveBarcode, type BarcodeResolution } from '../core/barcode-crosscheck.ts';
 import { GalleryIndex, type GalleryProduct } from '../core/gallery-index.ts';
+import { rankForIdentity } from '../core/identity-ranking.ts';
+import { checkClaim, identify, type ClaimCheck, type Identity } from '../core/identity.ts';
+import { parseModelScoring, type ModelScoring } from '../core/model-scoring.ts';
 import { colourSignature } from '../core/colour-signature.ts';
 import { centreCrop, combineDescriptor, descriptorKey } from '../core/global-descriptor.ts';
 import type { RgbaImage } from '../core/image.ts';
@@ -10,7 +13,7 @@ import { entryFor, parseManifest } from '../core/manifest-parse.ts';
 import type { ModelEntry } from '../core/model-manifest.ts';
 import { scorePatches } from '../core/patch-anomaly.ts';
 import { imageCells, preprocess, type ModelInput } from '../core/preprocess.ts';
-import { decide, DEFAULT_DECISION_CONFIG, type DecisionConfig } from '../core/decision/decide.ts';
+import { decide, DEFAULT_DECISION_CONFIG, type ClaimEvidence, type DecisionConfig, type IdentityEvidence } from '../core/decision/decide.ts';
 import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, type QualityThresholds } from '../core/quality.ts';
 import { DAMAGE_TYPES, millis, probability, referenceId, type DamageType, type DamageTypeScores, type ProductId } from '../core/types.ts';
 import { countUnits, DEFAULT_UNIT_COUNT_OPTIONS, unitLayout, type UnitCountOptions, type UnitEstimate } from '../core/unit-count.ts';
@@ -26,13 +29,6 @@ export interface InspectorOptions extends PipelineOptions {
   galleryPrecision?: VectorPrecision;
   /** Multipack unit counting (see core/unit-count.ts); thresholds belong to an embedding model. */
   unitCount?: UnitCountOptions;
-}
-
-/** The picture's ranking plus the scores of the barcode's products that rank below it. */
-function withBarcodeScores(code: string, gallery: GalleryIndex, query: ImageEmbedding, matches: ProductMatch[]): ProductMatch[] {
-  const missing = productsWithBarcode(code, gallery.products()).filter((p) => !matches.some((m) => m.product === p));
-  const scored = missing.flatMap((p) => gallery.identify(query.embedding, { top: 1, candidates: [p], patches: query.patches, imageCells: query.imageCells }).map(({ product, score }) => ({ product, score })));
-  return [...matches, ...scored];
 }
 
 export class UnknownProductError extends Error {
@@ -169,11 +165,21 @@ export class Inspector implements Pipeline {
   async identify(image: RgbaImage, options: InspectOptions = {}): Promise<IdentifyResult> {
     const t0 = now();
     const gallery = options.gallery ?? this.defaultGallery;
-    if (!gallery) return { matches: [], ms: now() - t0 };
+    if (!gallery || gallery.referenceCount === 0) return { matches: [], unknown: true, identity: null, ms: now() - t0 };
     const emb = await this.embed(image, options.signal);
     checkAborted(options.signal);
-    const matches = gallery.identify(emb.embedding, { top: options.top ?? 5, candidates: options.candidates, patches: emb.patches, imageCells: emb.imageCells });
-    return { matches: matches.map(({ product, score }) => ({ product, score })), ms: now() - t0 };
+    const identity = this.identityOf(gallery, emb, options.candidates, [], emb.item ?? null, options.top);
+    return { matches: identity.matches.slice(0, options.top ?? 5), unknown: isUnknown(identity), identity, ms: now() - t0 };
+  }
+
+  /** The scoring numbers of the loaded embedding model (its manifest's `scoring` block). */
+  get scoring(): ModelScoring {
+    return parseModelScoring(this.embeddingModel.scoring);
+  }
+
+  /** What the picture shows, with calibrated probabilities (see core/identity-ranking.ts for the ranking). */
+  private identityOf(gallery: GalleryIndex, emb: ImageEmbedding, candidates: readonly ProductId[] | undefined, mustWeigh: readonly ProductId[], item: number | null, top = 0): Identity {
+    return identify(rankForIdentity(gallery, emb, { candidates, mustWeigh, top }), this.scoring.identity, item);
   }
 
   async inspect(image: RgbaImage, options: InspectOptions = {}): Promise<CheckResult> {
@@ -201,24 +207,37 @@ export class Inspector implements Pipeline {
 
     const { damage, types, topType, heatmap } = this.readDamage(damageModel.entry, damageOut);
     let product: ProductId | null = null;
-    let matches: ProductMatch[] = [];
+    let identity: Identity | null = null;
+    let claim: ClaimCheck | null = null;
     let anomaly: number | null = null;
     let anomalyMap: ScoreMap | null = null;
     let barcode: BarcodeResolution | null = null;
     let units: UnitCount | null = null;
     if (emb && gallery) {
-      const ranked = gallery.identify(emb.embedding, { top: options.top ?? 5, candidates: options.candidates, patches: emb.patches, imageCells: emb.imageCells });
-      matches = ranked.map(({ product: p, score }) => ({ product: p, score }));
-      if (options.barcode) barcode = resolveBarcode(options.barcode, gallery.products(), withBarcodeScores(options.barcode, gallery, emb, matches));
-      product = options.product ?? barcode?.product ?? ranked[0]?.product ?? null;
-      const memory = product ? gallery.memoryFor(product) : null;
-      if (memory) {
-        checkAborted(signal);
-        const spec = embeddingModel.entry.embedding;
-        const result = scorePatches({ features: emb.patches, valid: emb.imageCells }, spec!.patchGrid, memory);
-        anomaly = result.score;
-        anomalyMap = result.map;
-        const count = this.countUnits(gallery, product!, emb, spec!.patchGrid);
+      const barcodeProducts = options.barcode ? productsWithBarcode(options.barcode, gallery.products()) : [];
+      const claimed = options.product !== undefined ? [options.product] : [];
+      identity = this.identityOf(gallery, emb, options.candidates, [...claimed, ...barcodeProducts], emb.item ?? null, options.top);
+      const scoring = this.scoring.identity;
+      if (options.barcode) barcode = resolveBarcode(options.barcode, gallery.products(), identity.matches, { mismatchAt: scoring.mismatchAt });
+      if (options.product !== undefined) claim = checkClaim(identity, options.product, scoring);
+      product = options.product ?? barcode?.product ?? judgedProduct(identity);
+      // Compared with the claimed or identified product; between look-alikes, with the one the
+      // item resembles most (a good item matches its own product's references well).
+      const compareWith = product ? [product] : identity.status === 'lookalikes' ? identity.lookalikes.map((m) => m.product) : [];
+      checkAborted(signal);
+      const spec = embeddingModel.entry.embedding!;
+      for (const p of compareWith) {
+        const memory = gallery.memoryFor(p);
+        if (!memory) continue;
+        const result = scorePatches({ features: emb.patches, valid: emb.imageCells }, spec.patchGrid, memory);
+        if (anomaly === null || result.score < anomaly) {
+          anomaly = result.score;
+          anomalyMap = result.map;
+          if (!product) product = p;
+        }
+      }
+      if (product && anomaly !== null) {
+        const count = this.countUnits(gallery, product, emb, spec.patchGrid);
         if (count) units = { expected: count.expected, counted: count.counted };
       }
     } else if (options.barcode) {
@@ -228,11 +247,12 @@ export class Inspector implements Pipeline {
     }
     const tGallery = now();
 
-    // A product named by the caller or settled by the barcode is known, not a guess.
-    const identification = options.product !== undefined || barcode?.product ? null : (matches[0]?.score ?? null);
     const category = (product && gallery?.product(product)?.category) || product;
+    const nameOf = (id: ProductId) => gallery?.product(id)?.name ?? id;
     const decision = decide({
-      quality, damage, types, topType, anomaly, heatmap, anomalyMap, identification, category,
+      quality, damage, types, topType, anomaly, heatmap, anomalyMap, category,
+      identity: identity && identityEvidence(identity, nameOf),
+      claim: claim && claimEvidence(claim, identity!, nameOf),
       barcodeMismatch: barcode?.check.mismatch ?? false,
       units,
       galleryPreparing: options.galleryPreparing ?? false,
@@ -240,7 +260,9 @@ export class Inspector implements Pipeline {
     const notes = decision.verdict === 'retake' || !barcode?.note ? [] : [barcode.note];
     return {
       product,
-      matches,
+      matches: identity?.matches.slice(0, options.top ?? 5) ?? [],
+      identity,
+      claim,
       damage: probability(damage),
       types,
       topType,
@@ -309,6 +331,7 @@ export class Inspector implements Pipeline {
   }
 
   private readEmbedding(entry: ModelEntry, out: Record<string, TensorData>, input: ModelInput): ImageEmbedding {
+    const item = entry.outputs.item ? out[entry.outputs.item]?.data[0] : undefined;
     const spec = entry.embedding;
     if (!spec) throw new ModelError('manifest', `model ${entry.id} has no embedding spec`, entry.id);
     const embedding = this.output(entry, out, entry.outputs.embedding, 'embedding').data;
@@ -322,6 +345,7 @@ export class Inspector implements Pipeline {
       patches: Float32Array.from(patches),
       imageCells: imageCells(input.placement, entry.input.size, spec.patchGrid),
       model: entry.sha256,
+      ...(item === undefined ? {} : { item }),
     };
   }
 }
@@ -333,4 +357,19 @@ async function checkDescriptorKey(entry: ModelEntry): Promise<void> {
   if ((await descriptorKey(entry.sha256, recipe)) !== recipe.key) {
     throw new ModelError('manifest', `model ${entry.id}: embedding.global.key does not match the model file and descriptor recipe (the recipe was changed without a new key; rebuild the manifest)`, entry.id);
   }
+}
+
+const isUnknown = (identity: Identity): boolean => identity.status === 'unknown' || identity.status === 'no-item';
+
+/** The product a verdict is judged against when nothing was claimed: only one the picture names. */
+const judgedProduct = (identity: Identity): ProductId | null => (identity.status === 'identified' ? identity.product : null);
+
+function identityEvidence(identity: Identity, nameOf: (id: ProductId) => string): IdentityEvidence {
+  const shown = identity.status === 'lookalikes' ? identity.lookalikes : identity.matches.slice(0, 1);
+  return { status: identity.status, names: shown.map((m) => nameOf(m.product)), probability: identity.probability };
+}
+
+function claimEvidence(claim: ClaimCheck, identity: Identity, nameOf: (id: ProductId) => string): ClaimEvidence {
+  const other = identity.matches.find((m) => m.product !== claim.claimed) ?? null;
+  return { claimedName: nameOf(claim.claimed), looksLikeName: other && nameOf(other.product), otherProbability: other?.score ?? 0, mismatch: claim.mismatch };
 }

@@ -128,11 +128,26 @@ describe('decide with a fitted fusion', () => {
     expect(d.fusedLogit).toBeGreaterThan(d.threshold);
   });
 
-  it('ignores references when identification is too unsure to trust them', () => {
-    const unsure = { ...config, identificationFloor: 0.6 };
-    const d = decide(input({ damage: 0.3, anomaly: toProbability(6), identification: 0.4 }), unsure);
-    expect(d.verdict).toBe('pass');
-    expect(d.reasons).toContain('product not recognised with confidence (40 %): not compared with its reference photos');
+  it('sidelines a claimed item the picture shows to be another product, naming both', () => {
+    const d = decide(input({ damage: 0.01, claim: { claimedName: 'Arla Standard Milk', looksLikeName: 'Arla Medium Fat Milk', otherProbability: 0.93, mismatch: true } }), config);
+    expect(d.verdict).toBe('sideline');
+    expect(d.reasons[0]).toBe('looks like Arla Medium Fat Milk, not Arla Standard Milk');
+    expect(d.score).toBeCloseTo(0.93, 6);
+    const doubt = decide(input({ damage: 0.01, claim: { claimedName: 'Arla Standard Milk', looksLikeName: 'Arla Medium Fat Milk', otherProbability: 0.3, mismatch: false } }), config);
+    expect(doubt.verdict).toBe('pass');
+    expect(doubt.score).toBeCloseTo(0.3, 6);
+  });
+
+  it('asks for a retake when no item is in view, and says why', () => {
+    const d = decide(input({ identity: { status: 'no-item', names: [], probability: 0 } }), config);
+    expect(d.verdict).toBe('retake');
+    expect(d.reasons).toEqual(['no item in view: point the camera at the item']);
+  });
+
+  it('says an unknown product is not in the gallery, and still checks it for damage', () => {
+    const unknown = { status: 'unknown' as const, names: ['Arla Standard Milk'], probability: 0.2 };
+    expect(decide(input({ damage: 0.01, identity: unknown }), config).reasons).toContain('not in the gallery: not compared with reference photos (enrol it to compare next time)');
+    expect(decide(input({ damage: 0.999, types: types('crush', 0.99), identity: unknown }), config).verdict).toBe('sideline');
   });
 });
 

@@ -7,7 +7,8 @@ import type { QualityReport, ScoreMap } from '../check-result.ts';
 import { probability, type DamageType, type DamageTypeScores, type Probability, type Verdict } from '../types.ts';
 import defaultPolicyJson from './default-severity-policy.json' with { type: 'json' };
 import defaultThresholdsJson from './default-thresholds.json' with { type: 'json' };
-import { BARCODE_MISMATCH, describeAnomaly, GALLERY_PREPARING, describeDamage, describeMissingUnits, describeSeverity, percentScore } from './explain.ts';
+import type { IdentityStatus } from '../identity.ts';
+import { BARCODE_MISMATCH, describeAnomaly, describeClaimMismatch, GALLERY_PREPARING, describeDamage, describeMissingUnits, describeSeverity, NO_ITEM, NOT_IN_GALLERY, percentScore } from './explain.ts';
 import { checkFusionInputs, featureValue, type FeatureName, type FusionInputs } from './features.ts';
 import { mapPeak, type MapPeak } from './location.ts';
 import { calibratedScore, fusedLogit, parseDecisionModel, thresholdFor, type DecisionModel } from './model.ts';
@@ -22,8 +23,10 @@ export interface DecisionInput {
   anomaly: number | null;
   heatmap?: ScoreMap | null;
   anomalyMap?: ScoreMap | null;
-  /** Confidence (0..1) that the item is the matched product; null/absent when the product was given. */
-  identification?: number | null;
+  /** What the picture shows (core/identity.ts); absent when no gallery was searched. */
+  identity?: IdentityEvidence | null;
+  /** A claimed identity (tote list, WMS, a product picked) weighed against the picture. */
+  claim?: ClaimEvidence | null;
   /** The decoded barcode names a different product than the one recognised on the label. */
   barcodeMismatch?: boolean;
   /** For multi-unit packs, when the units were counted. */
@@ -33,6 +36,32 @@ export interface DecisionInput {
   /** References are still being loaded: a missing comparison is not for want of references. */
   galleryPreparing?: boolean;
 }
+
+export interface IdentityEvidence {
+  status: IdentityStatus;
+  /** Display names: the product (identified), or the look-alikes, most probable first. */
+  names: string[];
+  /** Calibrated probability of the (first) named product. */
+  probability: number;
+}
+
+/** A claimed identity weighed against the picture (core/identity.ts checkClaim). */
+export interface ClaimEvidence {
+  claimedName: string;
+  /** The most probable other product, or null when none is ranked. */
+  looksLikeName: string | null;
+  /** Calibrated probability that the item is that other product. */
+  otherProbability: number;
+  /** The picture confidently shows the other product. */
+  mismatch: boolean;
+}
+
+/**
+ * The sideline score reported for a check: the fused damage/comparison score, or, for a claimed
+ * item, the probability that it is another product when that is higher. Two reasons to set an
+ * item aside; the stronger one is the number the associate sees.
+ */
+export const sidelineScore = (fused: number, claim: ClaimEvidence | null | undefined): number => Math.max(fused, claim?.otherProbability ?? 0);
 
 export interface Decision {
   score: Probability;
@@ -52,17 +81,11 @@ export interface Decision {
 export interface DecisionConfig {
   model: DecisionModel;
   policy: SeverityPolicy;
-  /**
-   * Below this identification confidence, the comparison with "the product's" references is
-   * against what may be the wrong product, so the anomaly score is ignored. 0 turns this off.
-   */
-  identificationFloor: number;
 }
 
 export const DEFAULT_DECISION_CONFIG: DecisionConfig = {
   model: parseDecisionModel(structuredClone(defaultThresholdsJson)),
   policy: parseSeverityPolicy(defaultPolicyJson),
-  identificationFloor: 0,
 };
 
 const DAMAGE_FEATURES: readonly FeatureName[] = ['damage', 'topType'];
@@ -82,26 +105,39 @@ function contributions(model: DecisionModel, inputs: FusionInputs): { damage: nu
 const SEVERITY_RANK: Record<Severity, number> = { cosmetic: 0, unsellable: 1 };
 const worse = (a: Severity | null, b: Severity): Severity => (a && SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b);
 
+/** Why the item was not compared with reference photos. */
+function missingComparison(input: DecisionInput): string {
+  if (input.galleryPreparing) return GALLERY_PREPARING;
+  if (input.identity?.status === 'unknown') return NOT_IN_GALLERY;
+  return 'not compared with reference photos (none in the gallery for this item)';
+}
+
 export function decide(input: DecisionInput, config: DecisionConfig = DEFAULT_DECISION_CONFIG): Decision {
   const { model, policy } = config;
-  const identificationTooLow = input.identification != null && input.anomaly !== null && input.identification < config.identificationFloor;
-  const inputs: FusionInputs = { damage: input.damage, types: input.types, anomaly: identificationTooLow ? null : input.anomaly };
+  const inputs: FusionInputs = { damage: input.damage, types: input.types, anomaly: input.anomaly };
   checkFusionInputs(inputs);
   const z = fusedLogit(model.fusion, inputs);
-  const score = probability(calibratedScore(model, z));
+  const score = probability(sidelineScore(calibratedScore(model, z), input.claim));
   const { logit: threshold, category: thresholdCategory } = thresholdFor(model, input.category);
   const damagePeak = input.heatmap ? mapPeak(input.heatmap, policy.cellThreshold, policy.edgeMargin) : null;
-  const anomalyPeak = input.anomalyMap && !identificationTooLow ? mapPeak(input.anomalyMap, policy.cellThreshold, policy.edgeMargin) : null;
+  const anomalyPeak = input.anomalyMap ? mapPeak(input.anomalyMap, policy.cellThreshold, policy.edgeMargin) : null;
   const base = { score, fusedLogit: z, threshold, thresholdCategory };
 
   if (!input.quality.ok) {
     const problems = input.quality.problems.length ? input.quality.problems : ['the photo cannot be judged: take it again'];
     return { ...base, verdict: 'retake', reasons: [...problems], severity: null, location: null };
   }
+  if (input.identity?.status === 'no-item') {
+    return { ...base, verdict: 'retake', reasons: [NO_ITEM], severity: null, location: null };
+  }
 
   const reasons: string[] = [];
   let severity: Severity | null = null;
   let sideline = false;
+  if (input.claim?.mismatch && input.claim.looksLikeName) {
+    reasons.push(describeClaimMismatch(input.claim.looksLikeName, input.claim.claimedName));
+    sideline = true;
+  }
   if (input.barcodeMismatch) {
     reasons.push(BARCODE_MISMATCH);
     sideline = true;
@@ -134,8 +170,7 @@ export function decide(input: DecisionInput, config: DecisionConfig = DEFAULT_DE
     else sideline = true;
   }
 
-  if (identificationTooLow) reasons.push(`product not recognised with confidence (${percentScore(input.identification!)}): not compared with its reference photos`);
-  else if (input.anomaly === null) reasons.push(input.galleryPreparing ? GALLERY_PREPARING : 'not compared with reference photos (none in the gallery for this item)');
+  if (input.anomaly === null) reasons.push(missingComparison(input));
 
   if (sideline) return { ...base, verdict: 'sideline', reasons, severity, location };
   if (!cosmeticPass) reasons.unshift(`no damage found (sideline score ${percentScore(score)})`);

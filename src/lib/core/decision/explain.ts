@@ -28,6 +28,12 @@ export function describeMissingUnits(expected: number, counted: number): string 
 
 export const BARCODE_MISMATCH = 'label does not match barcode';
 
+export const NO_ITEM = 'no item in view: point the camera at the item';
+
+export const NOT_IN_GALLERY = 'not in the gallery: not compared with reference photos (enrol it to compare next time)';
+
+export const describeClaimMismatch = (looksLike: string, claimed: string): string => `looks like ${looksLike}, not ${claimed}`;
+
 export const GALLERY_PREPARING = 'not compared with reference photos yet: the gallery is still being prepared';
 
 export function describeSeverity(severity: Severity, area: number | null, passes: boolean): string {
