@@ -32,7 +32,7 @@ def load_photos(split: str) -> tuple[list[str], list[np.ndarray]]:
     return labels, imgs
 
 
-def synthetic_set(seed: int, n: int, print_photos: list[np.ndarray], canvas_photos: list[np.ndarray]):
+def synthetic_set(seed: int, n: int, print_photos: list[np.ndarray], canvas_photos: list[np.ndarray], real_share: float = 0.45):
     """n generator samples; canvas photos are letterboxed first, as a camera frame would be."""
     canvases = [letterbox(p) for p in canvas_photos]
     images = np.empty((n, SIZE, SIZE, 3), np.uint8)
@@ -41,7 +41,7 @@ def synthetic_set(seed: int, n: int, print_photos: list[np.ndarray], canvas_phot
     decoy = np.empty(n, bool)
     real = np.empty(n, bool)
     for i in range(n):
-        s = generate(seed, i, print_photos, canvases)
+        s = generate(seed, i, print_photos, canvases, real_share)
         images[i], masks[i], types[i], decoy[i], real[i] = s.image, s.mask, s.types, s.decoy, s.canvas == "real"
     return {"images": images, "masks": masks, "types": types, "decoy": decoy, "real": real}
 

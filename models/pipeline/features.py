@@ -15,7 +15,7 @@ def to_input(images: np.ndarray) -> torch.Tensor:
 
 
 def extract(backbone: Backbone, images: np.ndarray, keys: tuple[str, ...], batch: int = 32, log=None, embed_head=None) -> dict[str, np.ndarray]:
-    """keys from the backbone (stride32, block16, mid), plus "descriptor" and, with embed_head,
+    """keys from the backbone (stride32, block16, block13, mid), plus "descriptor", "mid_mean" and, with embed_head,
     "patch_raw" (its un-normalised 14×14 patch projection)."""
     out: dict[str, list[np.ndarray]] = {k: [] for k in keys}
     backbone.eval()
@@ -23,6 +23,7 @@ def extract(backbone: Backbone, images: np.ndarray, keys: tuple[str, ...], batch
         for i in range(0, len(images), batch):
             f = backbone(to_input(images[i : i + batch]).contiguous(memory_format=torch.channels_last), upto=STRIDE32_NODE)
             f["descriptor"] = pooled_descriptor(f["stride32"], f["mid"])
+            f["mid_mean"] = f["mid"].mean(dim=(2, 3))
             if embed_head is not None:
                 f["patch_raw"] = embed_head.patch_raw(f["mid"])
             for k in keys:

@@ -422,16 +422,52 @@ def _decoy(rng, img, pkg):
     img[:] = out
 
 
-def generate(seed: int, index: int, photos: list[np.ndarray], real_photos: list[np.ndarray]) -> Sample:
-    """photos: print/background sources; real_photos: canvases (both RGB uint8, train split)."""
+_MASKS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def product_mask(canvas: np.ndarray) -> np.ndarray:
+    """The product in a (letterboxed) store photo: GrabCut from the centre of the picture area,
+    the component under the centre kept. Deterministic (GrabCut seeds its own GMMs from the
+    image). Falls back to a central ellipse when the cut is implausibly small or large."""
+    key = id(canvas)
+    if key in _MASKS and _MASKS[key][0] is canvas:
+        return _MASKS[key][1]
+    h, w = canvas.shape[:2]
+    picture = np.argwhere(np.abs(canvas.astype(np.int16) - 128).sum(axis=2) > 6)
+    y0, x0 = picture.min(axis=0) if len(picture) else (0, 0)
+    y1, x1 = picture.max(axis=0) if len(picture) else (h - 1, w - 1)
+    my, mx = int(0.08 * (y1 - y0)), int(0.1 * (x1 - x0))
+    rect = (int(x0 + mx), int(y0 + my), int(x1 - x0 - 2 * mx), int(y1 - y0 - 2 * my))
+    mask = np.zeros((h, w), np.uint8)
+    cv2.setRNGSeed(0)
+    try:
+        cv2.grabCut(cv2.cvtColor(canvas, cv2.COLOR_RGB2BGR), mask, rect, np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64), 3, cv2.GC_INIT_WITH_RECT)
+        fg = ((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)).astype(np.uint8)
+    except cv2.error:
+        fg = np.zeros((h, w), np.uint8)
+    fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    n, labels = cv2.connectedComponents(fg)
+    centre = labels[h // 2, w // 2]
+    fg = (labels == centre).astype(np.uint8) if centre > 0 else fg
+    fg = cv2.morphologyEx(fg, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    share = fg.mean()
+    if not 0.08 < share < 0.85:
+        fg = np.zeros((h, w), np.uint8)
+        cv2.ellipse(fg, (w // 2, h // 2), (int(w * 0.3), int(h * 0.36)), 0, 0, 360, 1, -1)
+    _MASKS[key] = (canvas, fg)
+    return fg
+
+
+def generate(seed: int, index: int, photos: list[np.ndarray], real_photos: list[np.ndarray], real_share: float = 0.45) -> Sample:
+    """photos: print/background sources; real_photos: canvases (both RGB uint8, train split);
+    real_share: the fraction of samples drawn on a whole real photo."""
     rng = np.random.default_rng(seed * 1_000_003 + index)
-    use_real = real_photos and rng.random() < 0.45
+    use_real = real_photos and rng.random() < real_share
     if use_real:
         photo = real_photos[int(rng.integers(len(real_photos)))]
         img = cv2.resize(photo, (SIZE, SIZE), interpolation=cv2.INTER_AREA)
-        pkg = np.zeros((SIZE, SIZE), np.uint8)
-        # the grocery photos frame one product near the centre
-        cv2.ellipse(pkg, (SIZE // 2, SIZE // 2), (int(SIZE * rng.uniform(0.25, 0.35)), int(SIZE * rng.uniform(0.3, 0.42))), 0, 0, 360, 1, -1)
+        # damage follows the product's own outline: tears start at its edges, spills run off it
+        pkg = product_mask(img).copy()
         geo = {"kind": "real", "cells": None, "front": None}
     else:
         img = _background(rng, photos)

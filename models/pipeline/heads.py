@@ -98,19 +98,34 @@ class EmbeddingHead(nn.Module):
         return F.normalize(p, dim=2)
 
 
+class ItemHead(nn.Module):
+    """p(an item is in view) from the frozen pooled descriptor: a logistic regression."""
+
+    def __init__(self, in_ch: int = 1792 + 816):
+        super().__init__()
+        self.linear = nn.Linear(in_ch, 1)
+
+    def forward(self, pooled: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.linear(pooled))
+
+
 class IntactVision(nn.Module):
-    """One backbone pass → damage, types, heatmap, embedding, patches (the manifest's outputs).
+    """One backbone pass → damage, types, heatmap, embedding, patches, item (the manifest's outputs).
 
     damage_tail, when given, is a fine-tuned copy of the backbone's last 1×1 conv (Conv_1) that
-    only the damage head reads; the embedding keeps the original features.
+    only the damage head reads. embed_tail, when given, is the stride-32 stage fine-tuned for
+    identity (tail.py): the embedding reads it, damage and item read the original stage.
     """
 
-    def __init__(self, backbone: Backbone, damage: nn.Module, embed: EmbeddingHead, damage_tail: nn.Module | None = None):
+    def __init__(self, backbone: Backbone, damage: nn.Module, embed: EmbeddingHead, damage_tail: nn.Module | None = None,
+                 embed_tail: nn.Module | None = None, item: ItemHead | None = None):
         super().__init__()
         self.backbone = backbone
         self.damage_head = damage
         self.embed_head = embed
         self.damage_tail = damage_tail
+        self.embed_tail = embed_tail
+        self.item_head = item
 
     def damage_logits(self, f: dict[str, torch.Tensor], patch_raw: torch.Tensor):
         if isinstance(self.damage_head, MultiScaleDamageHead):
@@ -118,21 +133,28 @@ class IntactVision(nn.Module):
         feat = self.damage_tail(f["block16"]) if self.damage_tail is not None else f["stride32"]
         return self.damage_head(feat)
 
+    def embedding_pooled(self, f: dict[str, torch.Tensor]) -> torch.Tensor:
+        s32 = self.embed_tail(f["block13"])["stride32"] if self.embed_tail is not None else f["stride32"]
+        return pooled_descriptor(s32, f["mid"])
+
     def forward(self, x: torch.Tensor):
         f = self.backbone(x)
         patch_raw = self.embed_head.patch_raw(f["mid"])
         logits, cells = self.damage_logits(f, patch_raw)
-        pooled = pooled_descriptor(f["stride32"], f["mid"])
-        return (
+        out = (
             torch.sigmoid(logits[:, :1]),
             torch.sigmoid(logits[:, 1:]),
             torch.sigmoid(cells),
-            self.embed_head.global_embedding(pooled),
+            self.embed_head.global_embedding(self.embedding_pooled(f)),
             self.embed_head.patches(f["mid"], patch_raw),
         )
+        if self.item_head is None:
+            return out
+        return (*out, self.item_head(pooled_descriptor(f["stride32"], f["mid"])))
 
 
 OUTPUT_NAMES = ["damage", "types", "heatmap", "embedding", "patches"]
+OUTPUT_NAMES_WITH_ITEM = OUTPUT_NAMES + ["item"]
 
 
 class DamageOnly(nn.Module):
@@ -155,4 +177,4 @@ class EmbeddingOnly(nn.Module):
 
     def forward(self, x: torch.Tensor):
         f = self.full.backbone(x)
-        return self.full.embed_head.global_embedding(pooled_descriptor(f["stride32"], f["mid"])), self.full.embed_head.patches(f["mid"])
+        return self.full.embed_head.global_embedding(self.full.embedding_pooled(f)), self.full.embed_head.patches(f["mid"])

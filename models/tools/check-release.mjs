@@ -86,6 +86,7 @@ for (const entry of manifest.models) {
       embedding: Array.from(out[o.embedding].data),
       patchesRow0: Array.from(out[o.patches].data.slice(0, entry.embedding.patchDim)),
       patchesMeanAbs: out[o.patches].data.reduce((s, v) => s + Math.abs(v), 0) / out[o.patches].data.length,
+      item: o.item ? out[o.item].data[0] : undefined,
     };
     const checks = {
       damage: Math.abs(got.damage - row.damage) <= tol.damage,
@@ -95,6 +96,7 @@ for (const entry of manifest.models) {
       embeddingMaxAbs: maxAbs(got.embedding, row.embedding) <= tol.embeddingMaxAbs,
       patchesRow0: maxAbs(got.patchesRow0, row.patchesRow0) <= tol.patchesRow0MaxAbs,
       patchesMeanAbs: Math.abs(got.patchesMeanAbs - row.patchesMeanAbs) <= tol.patchesMeanAbs,
+      item: row.item === undefined || Math.abs(got.item - row.item) <= tol.item,
     };
     const bad = Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k);
     const detail = `damage ${got.damage.toFixed(4)} (want ${row.damage.toFixed(4)}), emb cos ${cosine(got.embedding, row.embedding).toFixed(6)}`;
