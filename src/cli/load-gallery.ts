@@ -27,7 +27,7 @@ export async function loadGallery(path: string, inspector: Inspector, log: Log):
   if (kind === 'folder') return loadGalleryFolder(path, inspector, new EmbeddingCache(cacheDir(), model.sha256), log);
   try {
     const { content } = await decodePack(new Uint8Array(await readFile(path)), { expectedModel: model });
-    const gallery = galleryIndexFromPack(content);
+    const gallery = galleryIndexFromPack(content, inspector.gallerySettings());
     log.info(`gallery pack ${path}: ${gallery.productCount} products, ${gallery.referenceCount} references`);
     return gallery;
   } catch (e) {

@@ -12,7 +12,7 @@
 // A reference's patch features are ~100× its global embedding, so this is where memory goes.
 import type { ProductMatch } from './check-result.ts';
 import { buildPatchMemory, type MemoryOptions, type PatchMemory } from './patch-anomaly.ts';
-import { poolPatches, REFERENCES_PER_PRODUCT, rerank, SHORTLIST, type PooledPatches } from './rerank.ts';
+import { DEFAULT_RERANK_SCORING, poolPatches, rerank, type PooledPatches, type RerankScoring } from './rerank.ts';
 import type { ProductId, ReferenceId } from './types.ts';
 import { VectorIndex, type VectorPrecision } from './vector-index.ts';
 
@@ -70,6 +70,8 @@ export interface GallerySpec {
   patchGrid: [number, number];
   precision?: VectorPrecision;
   memory?: MemoryOptions;
+  /** The model's re-ranking numbers (its manifest's scoring.rerank); the defaults when absent. */
+  rerank?: RerankScoring;
 }
 
 export interface GalleryMatch extends ProductMatch {
@@ -122,6 +124,10 @@ export class GalleryIndex {
   constructor(spec: GallerySpec) {
     this.spec = spec;
     this.vectors = new VectorIndex(spec.dim, spec.precision ?? 'float32');
+  }
+
+  get rerankScoring(): RerankScoring {
+    return this.spec.rerank ?? DEFAULT_RERANK_SCORING;
   }
 
   get productCount(): number {
@@ -228,7 +234,8 @@ export class GalleryIndex {
       if (groups.length === 0) return [];
     }
     const top = options.top ?? 5;
-    const shortlist = options.patches ? Math.max(top, groups?.length ?? SHORTLIST) : top;
+    const scoring = this.rerankScoring;
+    const shortlist = options.patches ? Math.max(top, groups?.length ?? scoring.shortlist) : top;
     const hits = this.vectors.searchGroups(embedding, shortlist, groups).map((hit) => ({
       product: this.productIds[hit.group],
       similarity: hit.similarity,
@@ -239,7 +246,7 @@ export class GalleryIndex {
 
     const [gh, gw] = this.spec.patchGrid;
     const query = poolPatches(options.patches, options.imageCells, [gh, gw], this.spec.patchDim);
-    const reranked = rerank(query, hits.map((h) => ({ item: h, global: h.similarity, references: this.nearestReferences(h.product, embedding) })));
+    const reranked = rerank(query, hits.map((h) => ({ item: h, global: h.similarity, references: this.nearestReferences(h.product, embedding) })), scoring.patchWeight);
     return reranked.slice(0, top).map(({ item, similarity, patch }) => ({ ...item, similarity, patchSimilarity: patch, score: toScore(similarity) }));
   }
 
@@ -247,10 +254,11 @@ export class GalleryIndex {
   private nearestReferences(product: ProductId, embedding: ArrayLike<number>): PooledPatches[] {
     const refs = this.patchesByProduct.get(product) ?? [];
     let ranked = refs;
-    if (refs.length > REFERENCES_PER_PRODUCT) {
+    const perProduct = this.rerankScoring.referencesPerProduct;
+    if (refs.length > perProduct) {
       // Scored in the vector index (the embeddings live there only), narrowed to this product: exact.
       const byRow = new Map(refs.map((r) => [r.row, r]));
-      ranked = this.vectors.searchRows(embedding, REFERENCES_PER_PRODUCT, [this.productIndex.get(product)!]).map((hit) => byRow.get(hit.row)!);
+      ranked = this.vectors.searchRows(embedding, perProduct, [this.productIndex.get(product)!]).map((hit) => byRow.get(hit.row)!);
     }
     return ranked.map((r) => {
       let p = this.pooled.get(r);

@@ -1,7 +1,6 @@
 // The ranking the identity is calibrated on (core/identity.ts), shared by the pipeline and the
 // benchmarks that fit and measure the calibration, so both see exactly the same similarities.
 import type { GalleryIndex, GalleryMatch } from './gallery-index.ts';
-import { SHORTLIST } from './rerank.ts';
 import type { ProductId } from './types.ts';
 
 export interface RankingQuery {
@@ -19,11 +18,11 @@ export interface RankingOptions {
   top?: number;
 }
 
-/** SHORTLIST products (or every candidate) re-ranked by patches, plus the products that must be weighed. */
+/** The gallery's shortlist of products (or every candidate) re-ranked by patches, plus the products that must be weighed. */
 export function rankForIdentity(gallery: GalleryIndex, query: RankingQuery, options: RankingOptions = {}): GalleryMatch[] {
   const { candidates, mustWeigh = [], top = 0 } = options;
   const local = { patches: query.patches, imageCells: query.imageCells };
-  const ranked = gallery.identify(query.embedding, { top: candidates ? candidates.length : Math.max(SHORTLIST, top), candidates, ...local });
+  const ranked = gallery.identify(query.embedding, { top: candidates ? candidates.length : Math.max(gallery.rerankScoring.shortlist, top), candidates, ...local });
   for (const p of mustWeigh) {
     if (ranked.some((r) => r.product === p) || !gallery.has(p)) continue;
     ranked.push(...gallery.identify(query.embedding, { top: 1, candidates: [p], ...local }));

@@ -14,7 +14,7 @@
 // channel raised spill ROC-AUC on both without more false alarms on printed look-alikes on the
 // selection split. Without colours on either side the comparison uses the features alone.
 //
-// Item score: a weighted mean (RELATIVE_WEIGHT) of two halves, both led by the worst BLOB×BLOB
+// Item score: a weighted mean (AnomalyScoring.relativeWeight) of two halves, both led by the worst BLOB×BLOB
 // window of distances (a spill, a missing unit or a dent covers several neighbouring cells; a
 // glint or a bit of shelf stands alone):
 //  - relative: the blob's raw distance (with colour) over the memory's spread (the median
@@ -56,7 +56,7 @@ export interface PatchMemory {
   dim: number;
   /** count × dim, each row unit length. */
   features: Float32Array;
-  /** count × CELL_COLOUR_DIM weighted cell colours (see COLOUR_WEIGHTS), or null without colours. */
+  /** count × CELL_COLOUR_DIM weighted cell colours (see AnomalyScoring.colourWeights), or null without colours. */
   colours: Float32Array | null;
   count: number;
   /** How many references the memory was built from. */
@@ -71,6 +71,8 @@ export interface PatchMemory {
   spread: number;
   /** The same with the features alone. */
   featureSpread: number;
+  /** The colour weights the memory's colours were weighted with; a query's are weighted alike. */
+  colourWeights: readonly number[];
 }
 
 export interface PatchSet {
@@ -92,6 +94,8 @@ export interface MemoryOptions {
   /** Dimension of the random projection the coreset is chosen on. */
   projectDim?: number;
   seed?: number;
+  /** See AnomalyScoring.colourWeights (the model's). */
+  colourWeights?: readonly number[];
 }
 
 export const DEFAULT_MAX_PATCHES = 1024;
@@ -101,35 +105,48 @@ const IMAGE_SAMPLE = 8;
 /** Side of the window of cells whose mean distance makes the item score (see the header). */
 export const BLOB = 3;
 /**
- * Per-channel weights of the cell colour (L*, a*, b*, spread of L*): a lightness or hue step of
- * 20, or a contrast step of 10, adds 0.1 to the squared distance, where two views of the same
- * printed area are typically 0.3–0.6 apart in the features. Chosen on the selection split
- * (0.1 over 0.3 and 1: the larger weights caught more spills there but also raised the false
- * alarms on printed look-alike artwork).
+ * The numbers of the item score, fitted on one model's patch features: they belong to the model
+ * (the manifest's scoring.anomaly, core/model-scoring.ts) and reach this code as a parameter.
  */
-export const COLOUR_WEIGHTS: readonly number[] = [Math.sqrt(0.1) / 20, Math.sqrt(0.1) / 20, Math.sqrt(0.1) / 20, Math.sqrt(0.1) / 10];
-/**
- * The relative half's logistic on blob / spread: 0.5 at the midpoint, odds rising by a factor
- * of e every 1 / ITEM_SLOPE. The fewer the references, the farther a new pristine photo is from
- * all of them: the midpoint is the 95th percentile of pristine queries' ratios for the
- * product's number of references n, ITEM_MIDPOINT_AT_ONE − ITEM_MIDPOINT_PER_LOG · ln n, with
- * n held within the measured 1–MIDPOINT_MAX_REFERENCES; the slope puts the median pristine
- * query at about 0.1. Fitted on the selection split (bench/anomaly-selection.ts, "coverage").
- */
-export const ITEM_MIDPOINT_AT_ONE = 0.88;
-export const ITEM_MIDPOINT_PER_LOG = 0.062;
-export const MIDPOINT_MAX_REFERENCES = 32;
-export const ITEM_SLOPE = 27;
-/**
- * The relative half's share of the item score. On the selection split more of it ranked every
- * kind of damage better with no more false alarms (0.5 → 2/3: spill 0.915 → 0.923, look-alike
- * false alarms 3 % either way); above about 0.79 the bundled torn sample's lead over its
- * pristine photo, carried by the product-normalised half, falls under 0.3.
- */
-export const RELATIVE_WEIGHT = 2 / 3;
+export interface AnomalyScoring {
+  /**
+   * Per-channel weights of the cell colour (L*, a*, b*, spread of L*): a lightness or hue step of
+   * 20, or a contrast step of 10, adds 0.1 to the squared distance, where two views of the same
+   * printed area are typically 0.3–0.6 apart in the features.
+   */
+  colourWeights: number[];
+  /**
+   * The relative half's logistic on blob / spread: 0.5 at the midpoint, odds rising by a factor
+   * of e every 1 / slope. The fewer the references, the farther a new pristine photo is from
+   * all of them: the midpoint is the 95th percentile of pristine queries' ratios for the
+   * product's number of references n, midpointAtOne − midpointPerLog · ln n, with n held within
+   * 1–MIDPOINT_MAX_REFERENCES; the slope puts the median pristine query at about 0.1.
+   */
+  midpointAtOne: number;
+  midpointPerLog: number;
+  slope: number;
+  /** The relative half's share of the item score. */
+  relativeWeight: number;
+}
 
-export const itemMidpoint = (references: number): number =>
-  ITEM_MIDPOINT_AT_ONE - ITEM_MIDPOINT_PER_LOG * Math.log(Math.min(MIDPOINT_MAX_REFERENCES, Math.max(1, references)));
+/**
+ * Fitted on intact-vision 1.1.0's patch features on the selection split (bench/anomaly-selection.ts):
+ * colour weight 0.1 over 0.3 and 1 (larger ones caught more spills but raised false alarms on
+ * printed look-alike artwork); the midpoint fit is "coverage"; relative weight 0.5 → 2/3 ranked
+ * every kind of damage better (spill 0.915 → 0.923, look-alike false alarms 3 % either way), and
+ * above about 0.79 the bundled torn sample's lead over its pristine photo falls under 0.3.
+ */
+export const DEFAULT_ANOMALY_SCORING: AnomalyScoring = {
+  colourWeights: [Math.sqrt(0.1) / 20, Math.sqrt(0.1) / 20, Math.sqrt(0.1) / 20, Math.sqrt(0.1) / 10],
+  midpointAtOne: 0.88,
+  midpointPerLog: 0.062,
+  slope: 27,
+  relativeWeight: 2 / 3,
+};
+export const MIDPOINT_MAX_REFERENCES = 32;
+
+export const itemMidpoint = (references: number, scoring: AnomalyScoring = DEFAULT_ANOMALY_SCORING): number =>
+  scoring.midpointAtOne - scoring.midpointPerLog * Math.log(Math.min(MIDPOINT_MAX_REFERENCES, Math.max(1, references)));
 /** Patches sampled for the memory's spread (all pairs among them). */
 const SPREAD_SAMPLE = 256;
 
@@ -173,9 +190,9 @@ function normaliseRows(src: ArrayLike<number>, rows: number, dim: number): Float
   return out;
 }
 
-function weightColours(src: ArrayLike<number>, rows: number): Float32Array {
+function weightColours(src: ArrayLike<number>, rows: number, weights: readonly number[]): Float32Array {
   const out = new Float32Array(rows * CELL_COLOUR_DIM);
-  for (let i = 0; i < out.length; i++) out[i] = src[i] * COLOUR_WEIGHTS[i % CELL_COLOUR_DIM];
+  for (let i = 0; i < out.length; i++) out[i] = src[i] * weights[i % CELL_COLOUR_DIM];
   return out;
 }
 
@@ -285,6 +302,7 @@ function quantile(sorted: Float32Array, q: number): number {
 /** Builds a product's memory bank from its references' patch features (and cell colours). */
 export function buildPatchMemory(references: PatchSet[], grid: [number, number], dim: number, options: MemoryOptions = {}): PatchMemory {
   const cells = grid[0] * grid[1];
+  const colourWeights = options.colourWeights ?? DEFAULT_ANOMALY_SCORING.colourWeights;
   if (references.length === 0) throw new RangeError('a patch memory needs at least one reference');
   // Colours count only when every reference has them: one metric for the whole memory.
   const withColour = references.every((ref) => ref.colours !== undefined);
@@ -325,7 +343,7 @@ export function buildPatchMemory(references: PatchSet[], grid: [number, number],
   const space: PatchSpace = {
     dim,
     features: normaliseRows(all, rows.length, dim),
-    colours: withColour ? weightColours(allColours, rows.length) : null,
+    colours: withColour ? weightColours(allColours, rows.length, colourWeights) : null,
   };
   const size = Math.min(rows.length, options.maxPatches ?? DEFAULT_MAX_PATCHES);
   // The coreset covers the patches in the metric they are compared in: features and colour side by side.
@@ -339,7 +357,7 @@ export function buildPatchMemory(references: PatchSet[], grid: [number, number],
   const memorySpace: PatchSpace = { dim, features, colours };
   const seed = options.seed ?? 1;
   return {
-    dim, features, colours, count: picked.length, references: references.length,
+    dim, features, colours, count: picked.length, references: references.length, colourWeights,
     ...normalDistances(space, owner, cellOf, grid, picked, references.length, seed),
     ...spreads(memorySpace, picked.length, seed),
   };
@@ -471,7 +489,7 @@ export interface AnomalyResult {
   /** The two halves of the score (see the header). */
   relative: number;
   productNormalised: number;
-  /** Item anomaly in [0, 1]: the halves weighted RELATIVE_WEIGHT : 1 − RELATIVE_WEIGHT. */
+  /** Item anomaly in [0, 1]: the halves weighted relativeWeight : 1 − relativeWeight. */
   score: number;
 }
 
@@ -481,7 +499,8 @@ export const normalisedAnomaly = (distance: number, normal: NormalDistances): nu
 };
 
 /** The relative half of the item score from a worst-blob-to-spread ratio. */
-export const relativeAnomaly = (ratio: number, references: number): number => 1 / (1 + Math.exp(-ITEM_SLOPE * (ratio - itemMidpoint(references))));
+export const relativeAnomaly = (ratio: number, references: number, scoring: AnomalyScoring = DEFAULT_ANOMALY_SCORING): number =>
+  1 / (1 + Math.exp(-scoring.slope * (ratio - itemMidpoint(references, scoring))));
 
 const worstOf = (values: Float32Array) => {
   let worst = -Infinity;
@@ -490,7 +509,7 @@ const worstOf = (values: Float32Array) => {
 };
 
 /** Scores a query's patches (and cell colours, when both sides have them) against a product's memory bank. */
-export function scorePatches(query: PatchSet, grid: [number, number], memory: PatchMemory): AnomalyResult {
+export function scorePatches(query: PatchSet, grid: [number, number], memory: PatchMemory, scoring: AnomalyScoring = DEFAULT_ANOMALY_SCORING): AnomalyResult {
   const [h, w] = grid;
   const cells = h * w;
   const dim = memory.dim;
@@ -498,7 +517,7 @@ export function scorePatches(query: PatchSet, grid: [number, number], memory: Pa
   const useColour = memory.colours !== null && query.colours !== undefined;
   if (useColour && query.colours!.length !== cells * CELL_COLOUR_DIM) throw new RangeError(`query has ${query.colours!.length} colour values, expected ${cells}×${CELL_COLOUR_DIM}`);
   const unit = normaliseRows(query.features, cells, dim);
-  const colours = useColour ? weightColours(query.colours!, cells) : null;
+  const colours = useColour ? weightColours(query.colours!, cells, memory.colourWeights) : null;
   const normal = useColour ? memory.normal : memory.featureNormal;
   const distances = new Float32Array(cells).fill(NaN);
   const featureDistances = new Float32Array(cells).fill(NaN);
@@ -538,7 +557,7 @@ export function scorePatches(query: PatchSet, grid: [number, number], memory: Pa
   // unit is never below their 99th percentile (never binding on the dev photos' products, where
   // unrelated patches are about √2 apart and pristine ones at most 1.0).
   const ratio = blob / Math.max(useColour ? memory.spread : memory.featureSpread, normal.p99);
-  const relative = relativeAnomaly(ratio, memory.references);
+  const relative = relativeAnomaly(ratio, memory.references, scoring);
   const productNormalised = (normalisedAnomaly(worstBlob(featureDistances, grid), memory.featureNormal) + normalisedAnomaly(worstOf(featureDistances), memory.imageNormal)) / 2;
-  return { map, distances, blob, ratio, relative, productNormalised, score: RELATIVE_WEIGHT * relative + (1 - RELATIVE_WEIGHT) * productNormalised };
+  return { map, distances, blob, ratio, relative, productNormalised, score: scoring.relativeWeight * relative + (1 - scoring.relativeWeight) * productNormalised };
 }

@@ -9,7 +9,7 @@
 //    full grid and costs 16× fewer dot products;
 //  - a query cell looks only at reference cells within WINDOW cells of its own position: a
 //    weak layout prior that keeps "red cap top-left" from matching "red logo bottom-right";
-//  - only the product's REFERENCES_PER_PRODUCT references nearest by global embedding take
+//  - only the product's referencesPerProduct references nearest by global embedding take
 //    part: pooling the patches of all references favours products with many references (a
 //    product enrolled with 5 photos lost to one with 30 simply because 30 photos hold more
 //    patches), and bounds the cost for products with hundreds of references.
@@ -25,11 +25,22 @@ export interface PooledPatches {
 
 export const POOL_FACTOR = 2;
 export const WINDOW = 2;
-export const REFERENCES_PER_PRODUCT = 5;
-/** Weight of the patch similarity against the global cosine (chosen by cross-validation on train photos). */
-export const PATCH_WEIGHT = 2;
-/** Products re-ranked when no candidate list is given. */
-export const SHORTLIST = 10;
+
+/** The re-ranking's numbers, fitted on one model's features: the manifest's scoring.rerank. */
+export interface RerankScoring {
+  /** Weight of the patch similarity against the global cosine. */
+  patchWeight: number;
+  /** Products re-ranked when no candidate list is given. */
+  shortlist: number;
+  /** References per product taking part (the nearest by global embedding). */
+  referencesPerProduct: number;
+}
+
+/** Chosen for intact-vision 1.0.0 by cross-validation on train photos (see above). */
+export const DEFAULT_RERANK_SCORING: RerankScoring = { patchWeight: 2, shortlist: 10, referencesPerProduct: 5 };
+export const PATCH_WEIGHT = DEFAULT_RERANK_SCORING.patchWeight;
+export const SHORTLIST = DEFAULT_RERANK_SCORING.shortlist;
+export const REFERENCES_PER_PRODUCT = DEFAULT_RERANK_SCORING.referencesPerProduct;
 
 /** Averages factor×factor blocks of unit patch features (skipping padding cells) and re-normalises. */
 export function poolPatches(features: ArrayLike<number>, valid: ArrayLike<boolean> | undefined, grid: [number, number], dim: number, factor = POOL_FACTOR): PooledPatches {

@@ -11,12 +11,13 @@ import { centreCrop, combineDescriptor, descriptorKey } from '../core/global-des
 import type { RgbaImage } from '../core/image.ts';
 import { entryFor, parseManifest } from '../core/manifest-parse.ts';
 import type { ModelEntry } from '../core/model-manifest.ts';
-import { scorePatches } from '../core/patch-anomaly.ts';
+import { scorePatches, type MemoryOptions } from '../core/patch-anomaly.ts';
+import type { RerankScoring } from '../core/rerank.ts';
 import { imageCells, preprocess, type ModelInput } from '../core/preprocess.ts';
 import { decide, DEFAULT_DECISION_CONFIG, type ClaimEvidence, type DecisionConfig, type IdentityEvidence } from '../core/decision/decide.ts';
 import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, type QualityThresholds } from '../core/quality.ts';
 import { DAMAGE_TYPES, millis, probability, referenceId, type DamageType, type DamageTypeScores, type ProductId } from '../core/types.ts';
-import { countUnits, DEFAULT_UNIT_COUNT_OPTIONS, unitLayout, type UnitCountOptions, type UnitEstimate } from '../core/unit-count.ts';
+import { countUnits, unitLayout, type UnitCountOptions, type UnitEstimate } from '../core/unit-count.ts';
 import type { Layout } from '../core/unit-slots.ts';
 import type { VectorPrecision } from '../core/vector-index.ts';
 import { descriptorDim, vectorKey } from '../core/vector-space.ts';
@@ -27,7 +28,7 @@ export interface InspectorOptions extends PipelineOptions {
   quality?: QualityThresholds;
   /** Storage of the default gallery's vectors (int8 = 4× smaller, see core/vector-index.ts). */
   galleryPrecision?: VectorPrecision;
-  /** Multipack unit counting (see core/unit-count.ts); thresholds belong to an embedding model. */
+  /** Multipack unit counting (see core/unit-count.ts); the model's scoring.unitCount when absent. */
   unitCount?: UnitCountOptions;
 }
 
@@ -40,6 +41,8 @@ export class UnknownProductError extends Error {
 
 const now = () => performance.now();
 
+const scoringCache = new WeakMap<ModelEntry, ModelScoring>();
+
 const layoutCache = new WeakMap<GalleryIndex, Map<ProductId, Layout | null>>();
 
 function checkAborted(signal?: AbortSignal): void {
@@ -51,7 +54,7 @@ export class Inspector implements Pipeline {
   private decision: DecisionConfig;
   private readonly qualityThresholds: QualityThresholds;
   private readonly galleryPrecision: VectorPrecision;
-  private readonly unitCountOptions: UnitCountOptions;
+  private readonly unitCountOverride: UnitCountOptions | undefined;
   private defaultGallery: GalleryIndex | null = null;
 
   private constructor(options: InspectorOptions) {
@@ -59,7 +62,7 @@ export class Inspector implements Pipeline {
     this.decision = options.decision ?? DEFAULT_DECISION_CONFIG;
     this.qualityThresholds = options.quality ?? DEFAULT_QUALITY_THRESHOLDS;
     this.galleryPrecision = options.galleryPrecision ?? 'float32';
-    this.unitCountOptions = options.unitCount ?? DEFAULT_UNIT_COUNT_OPTIONS;
+    this.unitCountOverride = options.unitCount;
   }
 
   /** Loads the manifest's default damage and embedding models (verified, warmed up). */
@@ -103,7 +106,13 @@ export class Inspector implements Pipeline {
     const entry = this.embeddingModel;
     const spec = entry.embedding;
     if (!spec) throw new ModelError('manifest', `model ${entry.id} has the embedding role but no embedding spec`, entry.id);
-    return new GalleryIndex({ model: vectorKey(entry), dim: descriptorDim(entry), patchDim: spec.patchDim, patchGrid: spec.patchGrid, precision });
+    return new GalleryIndex({ model: vectorKey(entry), dim: descriptorDim(entry), patchDim: spec.patchDim, patchGrid: spec.patchGrid, precision, ...this.gallerySettings() });
+  }
+
+  /** The loaded model's numbers a gallery searches and compares with (its manifest's scoring block). */
+  gallerySettings(): { rerank: RerankScoring; memory: MemoryOptions } {
+    const { rerank, anomaly } = this.scoring;
+    return { rerank, memory: { colourWeights: anomaly.colourWeights } };
   }
 
   setGallery(gallery: GalleryIndex | null): void {
@@ -174,7 +183,10 @@ export class Inspector implements Pipeline {
 
   /** The scoring numbers of the loaded embedding model (its manifest's `scoring` block). */
   get scoring(): ModelScoring {
-    return parseModelScoring(this.embeddingModel.scoring);
+    const entry = this.embeddingModel;
+    let scoring = scoringCache.get(entry);
+    if (!scoring) scoringCache.set(entry, (scoring = parseModelScoring(entry.scoring)));
+    return scoring;
   }
 
   /** What the picture shows, with calibrated probabilities (see core/identity-ranking.ts for the ranking). */
@@ -229,7 +241,7 @@ export class Inspector implements Pipeline {
       for (const p of compareWith) {
         const memory = gallery.memoryFor(p);
         if (!memory) continue;
-        const result = scorePatches({ features: emb.patches, valid: emb.imageCells }, spec.patchGrid, memory);
+        const result = scorePatches({ features: emb.patches, valid: emb.imageCells }, spec.patchGrid, memory, this.scoring.anomaly);
         if (anomaly === null || result.score < anomaly) {
           anomaly = result.score;
           anomalyMap = result.map;
@@ -299,9 +311,10 @@ export class Inspector implements Pipeline {
     // The grid of units depends only on the references: found once per product and gallery.
     let layouts = layoutCache.get(gallery);
     if (!layouts) layoutCache.set(gallery, (layouts = new Map()));
-    if (!layouts.has(product)) layouts.set(product, unitLayout(references, grid, expected, this.unitCountOptions));
+    const unitCount = this.unitCountOverride ?? this.scoring.unitCount;
+    if (!layouts.has(product)) layouts.set(product, unitLayout(references, grid, expected, unitCount));
     const query = { features: emb.patches, valid: emb.imageCells };
-    return countUnits({ query, references, grid, units: expected, layout: layouts.get(product) }, this.unitCountOptions);
+    return countUnits({ query, references, grid, units: expected, layout: layouts.get(product) }, unitCount);
   }
 
   private output(entry: ModelEntry, out: Record<string, TensorData>, name: string | undefined, what: string): TensorData {

@@ -5,7 +5,7 @@ import { PackError } from './errors.ts';
 import { toFloat32 } from './tensor.ts';
 import type { PackContent } from './types.ts';
 
-export function galleryIndexFromPack(content: PackContent, spec: Partial<Pick<GallerySpec, 'precision' | 'memory'>> = {}): GalleryIndex {
+export function galleryIndexFromPack(content: PackContent, spec: Partial<Pick<GallerySpec, 'precision' | 'memory' | 'rerank'>> = {}): GalleryIndex {
   const model = content.model;
   if (!model) throw new PackError('incompatible', `pack "${content.name}" carries no embeddings; build it with an embedding model`);
   const index = new GalleryIndex({ model: model.sha256, dim: model.dim, patchDim: model.patchDim, patchGrid: model.patchGrid, ...spec });
