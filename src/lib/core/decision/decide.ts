@@ -9,9 +9,9 @@ import defaultPolicyJson from './default-severity-policy.json' with { type: 'jso
 import defaultThresholdsJson from './default-thresholds.json' with { type: 'json' };
 import type { IdentityStatus } from '../identity.ts';
 import { BARCODE_MISMATCH, describeAnomaly, describeClaimMismatch, GALLERY_PREPARING, describeDamage, describeMissingUnits, describeSeverity, NO_ITEM, NOT_IN_GALLERY, percentScore } from './explain.ts';
-import { checkFusionInputs, featureValue, type FeatureName, type FusionInputs } from './features.ts';
+import { checkFusionInputs, type FeatureName, type FusionInputs } from './features.ts';
 import { mapPeak, type MapPeak } from './location.ts';
-import { calibratedScore, fusedLogit, parseDecisionModel, thresholdFor, type DecisionModel } from './model.ts';
+import { calibratedScore, fusedLogit, fusionValue, parseDecisionModel, thresholdFor, type DecisionModel } from './model.ts';
 import { assessSeverity, parseSeverityPolicy, policyFor, type Severity, type SeverityPolicy } from './severity.ts';
 
 export interface DecisionInput {
@@ -96,8 +96,9 @@ function contributions(model: DecisionModel, inputs: FusionInputs): { damage: nu
   const share = (names: readonly FeatureName[]) =>
     model.fusion.features.reduce((sum, f, j) => {
       if (!names.includes(f)) return sum;
-      const v = featureValue(f, inputs);
-      return sum + model.fusion.weights[j] * ((Number.isNaN(v) ? model.fusion.impute[j] : v) - model.fusion.impute[j]);
+      const floor = model.fusion.floors?.[j];
+      const average = floor == null ? model.fusion.impute[j] : Math.max(floor, model.fusion.impute[j]);
+      return sum + model.fusion.weights[j] * (fusionValue(model.fusion, j, inputs) - average);
     }, 0);
   return { damage: share(DAMAGE_FEATURES), anomaly: share(ANOMALY_FEATURES) };
 }

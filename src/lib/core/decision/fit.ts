@@ -5,6 +5,7 @@
 import { fitIsotonic, fitPlatt, applyCalibrator, type Calibrator } from './calibration.ts';
 import { CalibrationInputError } from './errors.ts';
 import { FEATURE_NAMES, checkFusionInputs, featureValue, type FeatureName, type FusionInputs } from './features.ts';
+import { applyGuard, featureFloors, guardFusion, type FusionGuard } from './fusion-guard.ts';
 import { fitLogistic } from './logistic.ts';
 import { THRESHOLDS_SCHEMA, fusedLogit, type CategoryThreshold, type DecisionModel, type FusionModel, type ScoringModel } from './model.ts';
 import { averagePrecision, checkLabelledScores, operatingPoints, prPolyline, rocAuc, rocPolyline, thinCurve } from './roc.ts';
@@ -18,6 +19,8 @@ export interface LabelledCheck {
   inputs: FusionInputs;
   damaged: boolean;
   category?: string | null;
+  /** Which kind of case it is (damage renders, logical anomalies, …): see fusion-guard.ts. */
+  set?: string | null;
 }
 
 export interface FitOptions {
@@ -77,15 +80,20 @@ function informativeFeatures(checks: readonly LabelledCheck[]): FeatureName[] {
   });
 }
 
-function fitFusion(checks: readonly LabelledCheck[], features: FeatureName[], ridge: number): FusionModel {
+function fitFusion(checks: readonly LabelledCheck[], features: FeatureName[], ridge: number, guard: FusionGuard | null = null): FusionModel {
   const raw = featureMatrix(checks, features);
   const impute = features.map((_, j) => {
     const seen = raw.map((r) => r[j]).filter((v) => !Number.isNaN(v));
     return seen.length ? seen.reduce((s, v) => s + v, 0) / seen.length : 0;
   });
-  const x = raw.map((r) => r.map((v, j) => (Number.isNaN(v) ? impute[j] : v)));
+  const floors = guard ? featureFloors(features, guard.floors) : features.map(() => null);
+  const x = raw.map((r) => r.map((v, j) => {
+    const value = Number.isNaN(v) ? impute[j] : v;
+    return floors[j] === null ? value : Math.max(floors[j]!, value);
+  }));
   const fit = fitLogistic(x, checks.map((c) => (c.damaged ? 1 : 0)), { ridge });
-  return { features, weights: fit.weights, bias: fit.bias, impute };
+  const fusion: FusionModel = { features, weights: fit.weights, bias: fit.bias, impute, ...(guard ? { floors } : {}) };
+  return guard ? applyGuard(fusion, guard) : fusion;
 }
 
 function histogram(z: readonly number[], damaged: readonly boolean[], bins = 30): DecisionModel['histogram'] {
@@ -108,7 +116,7 @@ function histogram(z: readonly number[], damaged: readonly boolean[], bins = 30)
 }
 
 /** Each item scored by a fusion fitted without its fold: honest scores for thresholds and curves. */
-function outOfFoldLogits(checks: readonly LabelledCheck[], features: FeatureName[], folds: number, ridge: number, beforeFold: (f: number) => void): number[] {
+function outOfFoldLogits(checks: readonly LabelledCheck[], features: FeatureName[], folds: number, ridge: number, guard: FusionGuard | null, beforeFold: (f: number) => void): number[] {
   const fold = stratifiedFolds(checks.map((c) => c.damaged), folds);
   const z = new Array<number>(checks.length);
   for (let f = 0; f < folds; f++) {
@@ -116,7 +124,7 @@ function outOfFoldLogits(checks: readonly LabelledCheck[], features: FeatureName
     const train = checks.filter((_, i) => fold[i] !== f);
     const varying = informativeFeatures(train);
     const usable = features.filter((name) => varying.includes(name));
-    const model = fitFusion(train, usable.length ? usable : features, ridge);
+    const model = fitFusion(train, usable.length ? usable : features, ridge, guard);
     checks.forEach((c, i) => {
       if (fold[i] === f) z[i] = fusedLogit(model, c.inputs);
     });
@@ -171,9 +179,19 @@ export function fitDecisionModel(checks: readonly LabelledCheck[], options: FitO
   const progress = (stage: string) => options.onProgress?.({ step: step++, steps, stage });
 
   progress('fitting the fusion');
-  const fusion = fitFusion(checks, features, ridge);
+  const guarded = guardFusion(
+    checks.map((c) => ({ inputs: c.inputs, damaged: c.damaged, set: c.set ?? '' })),
+    (floors) => fitFusion(checks, features, ridge, { floors, multipliers: { damage: 1, comparison: 1 }, sets: [] }),
+  );
+  const guard = guarded?.guard ?? null;
+  const fusion = guarded?.fusion ?? fitFusion(checks, features, ridge);
+  if (guard) {
+    for (const e of guard.sets.filter((x) => x.fusedAuc < x.bestInputAuc - 0.005)) {
+      warnings.push(`on "${e.set}" the fused score ranks worse (ROC-AUC ${e.fusedAuc.toFixed(3)}) than ${e.bestInput} alone (${e.bestInputAuc.toFixed(3)}): no weighting of the inputs avoids it`);
+    }
+  }
   const z = crossValidate
-    ? outOfFoldLogits(checks, features, folds, ridge, (f) => progress(`cross-validating (fold ${f + 1} of ${folds})`))
+    ? outOfFoldLogits(checks, features, folds, ridge, guard, (f) => progress(`cross-validating (fold ${f + 1} of ${folds})`))
     : checks.map((c) => fusedLogit(fusion, c.inputs));
   const evaluation: DecisionModel['evaluation'] = crossValidate ? { method: 'cross-validated', folds } : { method: 'in-sample' };
   if (!crossValidate) {
@@ -219,6 +237,7 @@ export function fitDecisionModel(checks: readonly LabelledCheck[], options: FitO
     createdAt: (options.now ?? new Date()).toISOString(),
     source: { description: options.description ?? 'labelled checks', n: checks.length, nGood, nDamaged, prevalence: nDamaged / checks.length, ...(options.model ? { model: options.model } : {}) },
     fusion,
+    ...(guard ? { fusionGuard: guard } : {}),
     calibration,
     targetFpr,
     confidence,

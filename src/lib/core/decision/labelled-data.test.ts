@@ -27,13 +27,13 @@ describe('scores (intact inspect output)', () => {
 });
 
 describe('labels CSV', () => {
-  it('reads image,label[,category] with an optional header, quotes and a BOM', () => {
-    const rows = parseLabelsCsv('\uFEFFimage,label,category\r\na.jpg,good,Juice\n"dir, with comma/b.jpg",DAMAGED\nc.jpg,1,Milk\nd.jpg,0\n');
+  it('reads image,label[,category[,set]] with an optional header, quotes and a BOM', () => {
+    const rows = parseLabelsCsv('\uFEFFimage,label,category\r\na.jpg,good,Juice\n"dir, with comma/b.jpg",DAMAGED\nc.jpg,1,Milk,logical\nd.jpg,0\n');
     expect(rows).toEqual([
-      { image: 'a.jpg', damaged: false, category: 'Juice' },
-      { image: 'dir, with comma/b.jpg', damaged: true, category: null },
-      { image: 'c.jpg', damaged: true, category: 'Milk' },
-      { image: 'd.jpg', damaged: false, category: null },
+      { image: 'a.jpg', damaged: false, category: 'Juice', set: null },
+      { image: 'dir, with comma/b.jpg', damaged: true, category: null, set: null },
+      { image: 'c.jpg', damaged: true, category: 'Milk', set: 'logical' },
+      { image: 'd.jpg', damaged: false, category: null, set: null },
     ]);
     expect(splitCsvLine('"say ""hi""",x')).toEqual(['say "hi"', 'x']);
   });
@@ -67,7 +67,7 @@ describe('pairing scores with labels', () => {
     // Matching each label against every score path was quadratic: 9e8 comparisons at this size.
     const n = 30_000;
     const scored = Array.from({ length: n }, (_, i) => ({ image: `/data/set/${i % 2 ? 'bad' : 'good'}/${i}.jpg`, product: null, damage: i / n, types: {}, anomaly: null }));
-    const labels = Array.from({ length: n }, (_, i) => ({ image: `${i % 2 ? 'bad' : 'good'}/${i}.jpg`, damaged: i % 2 === 1, category: null }));
+    const labels = Array.from({ length: n }, (_, i) => ({ image: `${i % 2 ? 'bad' : 'good'}/${i}.jpg`, damaged: i % 2 === 1, category: null, set: null }));
     const { checks } = joinScoresAndLabels(scored, labels.reverse());
     expect(checks).toHaveLength(n);
     expect(checks.every((c, i) => c.id === scored[i].image && c.damaged === (i % 2 === 1) && c.inputs.damage === i / n)).toBe(true);

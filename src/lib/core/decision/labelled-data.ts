@@ -1,6 +1,7 @@
 // Reading labelled results: the scores are the CLI's `intact inspect` output (JSON Lines, one
-// object per image) and the labels a CSV with columns `image,label[,category]`, where label is
-// good / damaged (or 0 / 1) and an optional header row names the columns. Used by
+// object per image) and the labels a CSV with columns `image,label[,category[,set]]`, where label
+// is good / damaged (or 0 / 1), set names the kind of case (see fusion-guard.ts), and an optional
+// header row names the columns. Used by
 // `intact calibrate` and by the Calibrate screen, so both accept exactly the same files.
 import { DAMAGE_TYPES, type DamageType } from '../types.ts';
 import { CalibrationInputError } from './errors.ts';
@@ -19,6 +20,8 @@ export interface LabelRow {
   image: string;
   damaged: boolean;
   category: string | null;
+  /** The kind of case (damage renders, logical anomalies, …), for the fusion guard. */
+  set: string | null;
 }
 
 const isUnit = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
@@ -101,13 +104,13 @@ export function parseLabelsCsv(text: string): LabelRow[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     if (!lines[i].trim()) continue;
-    const [image, label, category] = splitCsvLine(lines[i]);
+    const [image, label, category, set] = splitCsvLine(lines[i]);
     if (rows.length === 0 && image.toLowerCase() === 'image' && label?.toLowerCase() === 'label') continue;
     const where = `labels line ${i + 1}`;
     if (!image) throw new CalibrationInputError(`${where}: no image path`);
     const damaged = LABELS[(label ?? '').toLowerCase()];
     if (damaged === undefined) throw new CalibrationInputError(`${where} (${image}): label must be good, damaged, 0 or 1, got ${JSON.stringify(label ?? '')}`);
-    rows.push({ image, damaged, category: category || null });
+    rows.push({ image, damaged, category: category || null, set: set || null });
   }
   if (rows.length === 0) throw new CalibrationInputError('the labels file has no rows');
   return rows;
@@ -171,7 +174,7 @@ export function joinScoresAndLabels(
     }
     const row = byPath.get(key)!;
     const category = categories === 'product' ? s.product : row.category;
-    checks.push({ id: s.image, damaged: row.damaged, category, inputs: { damage: s.damage, types: s.types, anomaly: s.anomaly } });
+    checks.push({ id: s.image, damaged: row.damaged, category, set: row.set, inputs: { damage: s.damage, types: s.types, anomaly: s.anomaly } });
   }
   if (unlabelled.length) throw new CalibrationInputError(`${unlabelled.length} scored image(s) have no label (first: ${unlabelled[0]})`);
   const unscored = [...byPath.keys()].filter((k) => !usedLabels.has(k));

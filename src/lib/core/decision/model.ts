@@ -4,6 +4,7 @@
 import { applyCalibrator, type Calibrator } from './calibration.ts';
 import { DecisionConfigError } from './errors.ts';
 import { FEATURE_NAMES, featureValue, type FeatureName, type FusionInputs } from './features.ts';
+import type { FusionGuard } from './fusion-guard.ts';
 import type { ThresholdReport } from './threshold.ts';
 
 export const THRESHOLDS_SCHEMA = 'intact-thresholds/1';
@@ -28,6 +29,12 @@ export interface FusionModel {
   bias: number;
   /** Value used for a feature missing at decision time (its mean over the training data). */
   impute: number[];
+  /**
+   * Per feature, a floor its value is raised to before weighting (null: none): below it a score
+   * says "nothing seen", and the differences between one quiet score and another are noise that
+   * would otherwise move the fused score (see fusion-guard.ts). Absent in older files.
+   */
+  floors?: (number | null)[];
 }
 
 export interface CategoryThreshold extends ThresholdReport {
@@ -49,6 +56,8 @@ export interface DecisionModel {
     model?: ScoringModel;
   };
   fusion: FusionModel;
+  /** How each evidence group was weighted so no labelled set ranks worse than its best input (fusion-guard.ts). */
+  fusionGuard?: FusionGuard;
   calibration: Calibrator;
   targetFpr: number;
   confidence: number;
@@ -62,12 +71,17 @@ export interface DecisionModel {
   warnings: string[];
 }
 
+/** A feature's value as the fusion weighs it: imputed when missing, raised to its floor. */
+export function fusionValue(fusion: FusionModel, j: number, inputs: FusionInputs): number {
+  const v = featureValue(fusion.features[j], inputs);
+  const value = Number.isNaN(v) ? fusion.impute[j] : v;
+  const floor = fusion.floors?.[j];
+  return floor == null ? value : Math.max(floor, value);
+}
+
 export function fusedLogit(fusion: FusionModel, inputs: FusionInputs): number {
   let z = fusion.bias;
-  for (let j = 0; j < fusion.features.length; j++) {
-    const v = featureValue(fusion.features[j], inputs);
-    z += fusion.weights[j] * (Number.isNaN(v) ? fusion.impute[j] : v);
-  }
+  for (let j = 0; j < fusion.features.length; j++) z += fusion.weights[j] * fusionValue(fusion, j, inputs);
   return z;
 }
 
@@ -141,6 +155,11 @@ export function parseDecisionModel(v: unknown): DecisionModel {
   }
   numberArray(fusion.weights, 'fusion.weights', fusion.features.length);
   numberArray(fusion.impute, 'fusion.impute', fusion.features.length);
+  if (fusion.floors !== undefined) {
+    if (!Array.isArray(fusion.floors) || fusion.floors.length !== fusion.features.length || !fusion.floors.every((f) => f === null || isFiniteNumber(f))) {
+      throw new DecisionConfigError('fusion.floors must list a number or null per feature');
+    }
+  }
   if (!isFiniteNumber(fusion.bias)) throw new DecisionConfigError('fusion.bias must be a number');
   v.calibration = checkCalibrator(v.calibration);
   const target = v.targetFpr;
