@@ -29,4 +29,23 @@ function figures(set: string | null) {
   };
 }
 
-process.stdout.write(`${JSON.stringify({ overall: figures(null), renders: figures('renders'), logical: figures('logical') }, null, 1)}\n`);
+/**
+ * The damage model on renders drawn over real photos (render-calibration-set.py names them
+ * "-real-"), against real intact photos (those renders left intact, and the untouched photos):
+ * ROC-AUC, and the recall at the score that sidelines 1 % of the real intact photos.
+ */
+function realCanvas() {
+  const real = checks.filter((c) => /-real-/.test(c.id) || /\/photo\//.test(c.id)).filter((c) => !/-decoy\./.test(c.id));
+  const damage = (id: string) => lines.get(id)!.damage as number;
+  const intact = real.filter((c) => !c.damaged).map((c) => damage(c.id)).sort((a, b) => b - a);
+  const threshold = intact[Math.floor(0.01 * intact.length)];
+  const damaged = real.filter((c) => c.damaged);
+  return {
+    damaged: damaged.length,
+    realIntact: intact.length,
+    damageRocAuc: round(rocAuc(operatingPoints(real.map((c) => ({ score: damage(c.id), damaged: c.damaged }))))),
+    recallAt1PctRealIntactSidelined: round(damaged.filter((c) => damage(c.id) > threshold).length / damaged.length),
+  };
+}
+
+process.stdout.write(`${JSON.stringify({ overall: figures(null), renders: figures('renders'), logical: figures('logical'), damageOnRealPhotos: realCanvas() }, null, 1)}\n`);
