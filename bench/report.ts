@@ -1,4 +1,5 @@
 // The benchmark as a markdown table (for the README) from the JSON result.
+import type { CheckCostRow } from './check-cost.ts';
 import type { ModelRow } from './model-latency.ts';
 import type { GallerySearchRow } from './gallery-search.ts';
 import type { PatchCompareRow } from './patch-compare.ts';
@@ -10,6 +11,7 @@ export interface BenchResult {
   date: string;
   machine: { cpus: number; cpuModel: string; node: string; ortVersion: string; wasmThreads: number; loadAverage?: number };
   models: ModelRow[];
+  checkCost?: CheckCostRow[];
   preprocessing: PreprocessRow[];
   vectorSearch: SearchRow[];
   gallerySearch?: GallerySearchRow[];
@@ -25,6 +27,15 @@ export function toMarkdown(r: BenchResult): string {
   if (r.models.length) {
     out.push('| model | precision | file MB | load ms | warm-up ms | median ms | p90 ms | median CPU ms |', '|---|---|---:|---:|---:|---:|---:|---:|');
     for (const m of r.models) out.push(`| ${m.id} | ${m.precision} | ${f(m.mb, 2)} | ${f(m.loadMs, 0)} | ${f(m.warmupMs, 0)} | ${f(m.medianMs)} | ${f(m.p90Ms)} | ${f(m.medianCpuMs)} |`);
+    out.push('');
+  }
+  if (r.checkCost?.length) {
+    const baseline = r.checkCost.find((c) => c.release === 'baseline');
+    out.push('| whole check, 1920 px frame (Inspector.inspect) | checks | median ms | p90 ms | median CPU ms | × baseline (median) | close calls |', '|---|---:|---:|---:|---:|---:|---:|');
+    for (const c of r.checkCost) {
+      const ratio = baseline ? `${f(c.medianMs / baseline.medianMs, 2)}×` : 'n/a';
+      out.push(`| ${c.model} (${c.release}) | ${c.checks} | ${f(c.medianMs, 0)} | ${f(c.p90Ms, 0)} | ${f(c.medianCpuMs, 0)} | ${ratio} | ${f(100 * c.closeCalls, 0)} % |`);
+    }
     out.push('');
   }
   out.push('| frame | preprocess ms (CPU) | quality check ms (CPU) |', '|---|---:|---:|');

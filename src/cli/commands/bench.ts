@@ -4,6 +4,7 @@
 import { cpus, loadavg } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { benchCheckCost } from '../../../bench/check-cost.ts';
 import { benchModels } from '../../../bench/model-latency.ts';
 import { benchGallerySearch } from '../../../bench/gallery-search.ts';
 import { benchPatchCompare } from '../../../bench/patch-compare.ts';
@@ -54,6 +55,7 @@ export const command: CliCommand = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.versions.node, ortVersion: ortSettings().version, wasmThreads: ortSettings().numThreads, loadAverage: loadavg()[0] },
       models,
+      checkCost: manifest ? await benchCheckCost(Math.max(1, Math.min(runs, 5)), log) : [],
       preprocessing: benchPreprocessing(spec, Math.max(3, Math.min(runs, 10))),
       vectorSearch: benchVectorSearch(sizes, dim, 9, log),
       gallerySearch: benchGallerySearch(sizes, dim, 9, log),
